@@ -1,0 +1,67 @@
+package io.imgtrust.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.core.ImageTrustException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints a command's result: one JSON object on stdout with {@code --json}, otherwise readable lines. Failures go to
+ * stderr as one line ({@code imgtrust: REASON: message}) or, with {@code --json}, as a JSON object on stdout.
+ */
+final class Output {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final boolean json;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Output(boolean json) {
+    this(json, System.out, System.err);
+  }
+
+  Output(boolean json, PrintStream out, PrintStream err) {
+    this.json = json;
+    this.out = out;
+    this.err = err;
+  }
+
+  boolean json() {
+    return json;
+  }
+
+  /** A fresh result object, {@code "ok": true}. */
+  static ObjectNode ok() {
+    return JSON.createObjectNode().put("ok", true);
+  }
+
+  /** Prints a success: the JSON object, or the text lines. */
+  void success(ObjectNode result, List<String> text) {
+    if (json) {
+      out.println(result.toPrettyString());
+    } else {
+      text.forEach(out::println);
+    }
+    out.flush();
+  }
+
+  /** Prints a refusal or failure and returns its exit status. */
+  int failure(ImageTrustException e) {
+    if (json) {
+      ObjectNode o = JSON.createObjectNode().put("ok", false).put("reason", e.reason().name())
+          .put("message", e.getMessage());
+      for (Map.Entry<String, Object> d : e.details().entrySet()) {
+        o.set(d.getKey(), JSON.valueToTree(d.getValue()));
+      }
+      out.println(o.toPrettyString());
+      out.flush();
+    } else {
+      err.println("imgtrust: " + e.reason().name() + ": " + e.getMessage());
+      err.flush();
+    }
+    return e.reason().exitCode();
+  }
+}

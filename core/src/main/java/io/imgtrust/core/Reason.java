@@ -1,0 +1,87 @@
+package io.imgtrust.core;
+
+/**
+ * Stable reason codes for every refusal and failure imgtrust reports.
+ *
+ * <p>The names are a contract: scripts match on them and they appear as {@code "reason"} in the JSON output of the
+ * {@code imgtrust} command. A code is never renamed or reused; new codes may be added. Each code belongs to one
+ * {@link Kind}, which fixes the command's exit status.
+ */
+public enum Reason {
+  /** The command line was wrong (unknown option, missing argument). */
+  USAGE(Kind.BAD_INPUT),
+  /** The configuration file is unreadable or holds a bad value; the message names file, section and key. */
+  BAD_CONFIG(Kind.BAD_INPUT),
+  /** The Glance image JSON is not valid; the message names the field. */
+  MALFORMED_METADATA(Kind.BAD_INPUT),
+  /** A certificate or key file could not be parsed. */
+  MALFORMED_CERTIFICATE(Kind.BAD_INPUT),
+  /** An input file named on the command line cannot be read. */
+  FILE_UNREADABLE(Kind.BAD_INPUT),
+
+  /** A digest of the image bytes differs from the expected one. */
+  DIGEST_MISMATCH(Kind.REFUSED),
+  /** The image has another size than the metadata says. */
+  SIZE_MISMATCH(Kind.REFUSED),
+  /** The signature does not verify with the signing certificate's key. */
+  SIGNATURE_INVALID(Kind.REFUSED),
+  /** Signatures are required by policy and the image has none. */
+  SIGNATURE_MISSING(Kind.REFUSED),
+  /** The signing certificate named by {@code img_signature_certificate_uuid} is not in the certificate directory. */
+  CERT_NOT_FOUND(Kind.REFUSED),
+  /** The signing certificate, or a CA on its path, has expired. */
+  CERT_EXPIRED(Kind.REFUSED),
+  /** The signing certificate, or a CA on its path, is not valid yet. */
+  CERT_NOT_YET_VALID(Kind.REFUSED),
+  /** No path leads from the signing certificate to a trusted root through trusted, valid CAs. */
+  CERT_UNTRUSTED(Kind.REFUSED),
+  /** {@code img_signature_key_type} does not match the signing certificate's key. */
+  KEY_TYPE_MISMATCH(Kind.REFUSED),
+  /** The metadata offers nothing to check the bytes against (no checksum, multihash or signature). */
+  UNVERIFIABLE(Kind.REFUSED),
+
+  /** Reading or writing failed on the host (I/O error, no space). */
+  IO_ERROR(Kind.HOST_FAILURE),
+
+  /** A bug: something that should not happen did. */
+  INTERNAL(Kind.UNEXPECTED);
+
+  /** What kind of outcome a reason is; fixes the exit status of the command. */
+  public enum Kind {
+    /** Exit 2: usage error or malformed input. */
+    BAD_INPUT(2),
+    /** Exit 3: verification refused the image. */
+    REFUSED(3),
+    /** Exit 4: a backend or host failure. */
+    HOST_FAILURE(4),
+    /** Exit 1: anything unexpected. */
+    UNEXPECTED(1);
+
+    private final int exitCode;
+
+    Kind(int exitCode) {
+      this.exitCode = exitCode;
+    }
+
+    /** The process exit status the {@code imgtrust} command uses for this kind. */
+    public int exitCode() {
+      return exitCode;
+    }
+  }
+
+  private final Kind kind;
+
+  Reason(Kind kind) {
+    this.kind = kind;
+  }
+
+  /** The kind of this reason. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Shorthand for {@code kind().exitCode()}. */
+  public int exitCode() {
+    return kind.exitCode();
+  }
+}

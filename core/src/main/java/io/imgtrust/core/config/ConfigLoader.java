@@ -1,0 +1,117 @@
+package io.imgtrust.core.config;
+
+import com.google.common.collect.ImmutableList;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.Reason;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.commons.configuration2.INIConfiguration;
+import org.apache.commons.configuration2.SubnodeConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the nova.conf-style INI file into an {@link ImgtrustConfig}.
+ *
+ * <p>Options imgtrust does not know are reported as warnings (logged, and kept in {@link ImgtrustConfig#warnings()})
+ * so a shared nova.conf can be used. A bad value, a duplicated option or an unreadable file is
+ * {@link Reason#BAD_CONFIG}, with the file, section and option named. Keys before any section belong to
+ * {@code [DEFAULT]}.
+ */
+public final class ConfigLoader {
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+  private static final Pattern INT = Pattern.compile("[0-9]{1,18}");
+
+  private ConfigLoader() {}
+
+  /** Loads {@code file}; every option not in it keeps its default. */
+  public static ImgtrustConfig load(Path file) throws ImageTrustException {
+    INIConfiguration ini = new INIConfiguration();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      ini.read(r);
+    } catch (IOException | ConfigurationException | RuntimeException e) {
+      throw ImageTrustException.wrap(Reason.BAD_CONFIG, "cannot read config " + file + ": "
+          + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.getMessage()), e);
+    }
+    Map<Key, String> set = new EnumMap<>(Key.class);
+    ImmutableList.Builder<String> warnings = ImmutableList.builder();
+    for (String section : ini.getSections()) {
+      String name = section == null ? "DEFAULT" : section;
+      if (!Key.sections().contains(name)) {
+        warnings.add(file + ": section [" + name + "] is not used by imgtrust");
+        continue;
+      }
+      readSection(file, name, ini.getSection(section), set, warnings);
+    }
+    ImmutableList<String> w = warnings.build();
+    w.forEach(log::warn);
+    return new ImgtrustConfig(set, Optional.of(file), w);
+  }
+
+  private static void readSection(Path file, String section, SubnodeConfiguration conf, Map<Key, String> set,
+      ImmutableList.Builder<String> warnings) throws ImageTrustException {
+    for (Iterator<String> it = conf.getKeys(); it.hasNext(); ) {
+      String name = it.next().replace("..", ".");
+      Optional<Key> key = Key.find(section, name);
+      if (key.isEmpty()) {
+        warnings.add(file + ": unknown option [" + section + "] " + name + " ignored");
+        continue;
+      }
+      List<Object> raw = conf.getList(Object.class, name.replace(".", ".."), List.of());
+      if (raw.size() != 1 || set.containsKey(key.get())) {
+        throw bad(file.toString(), key.get(), "is given more than once");
+      }
+      set.put(key.get(), validate(key.get(), String.valueOf(raw.get(0)).strip(), file.toString()));
+    }
+  }
+
+  /** Checks {@code value} against {@code key}'s type; returns it normalised. */
+  static String validate(Key key, String value, String origin) throws ImageTrustException {
+    Key.Type t = key.type();
+    if (t == Key.Type.BOOLEAN) {
+      return parseBoolean(value).map(String::valueOf)
+          .orElseThrow(() -> bad(origin, key, "'" + value + "' is not a boolean (true or false)"));
+    }
+    if (t == Key.Type.NON_NEGATIVE_INT) {
+      if (!INT.matcher(value).matches()) {
+        throw bad(origin, key, "'" + value + "' is not an integer >= 0");
+      }
+      return value;
+    }
+    if (!t.choices().isEmpty() && !t.choices().contains(value)) {
+      throw bad(origin, key, "'" + value + "' is not " + t.description());
+    }
+    if (t == Key.Type.PATH && value.isEmpty()) {
+      throw bad(origin, key, "must not be empty");
+    }
+    return value;
+  }
+
+  static Optional<Boolean> parseBoolean(String value) {
+    switch (value.toLowerCase(Locale.ROOT)) {
+      case "true": case "yes": case "on": case "1":
+        return Optional.of(true);
+      case "false": case "no": case "off": case "0":
+        return Optional.of(false);
+      default:
+        return Optional.empty();
+    }
+  }
+
+  private static ImageTrustException bad(String origin, Key key, String problem) {
+    return ImageTrustException.of(Reason.BAD_CONFIG, origin + ": " + key.qualifiedName() + " " + problem,
+        Map.of("file", origin, "section", key.section(), "option", key.optionName()));
+  }
+}

@@ -1,0 +1,112 @@
+package io.imgtrust.core.config;
+
+import com.google.common.collect.ImmutableSet;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every configuration option imgtrust reads: its INI section, name, type and default. Names follow Nova where Nova
+ * has the option, so operators recognise them.
+ */
+public enum Key {
+  INSTANCES_PATH("DEFAULT", "instances_path", Type.PATH, "/var/lib/imgtrust/instances"),
+
+  IMAGES_TYPE("libvirt", "images_type", Type.choice("default", "qcow2", "flat", "raw", "ploop", "lvm", "rbd"),
+      "default"),
+  CONNECTION_URI("libvirt", "connection_uri", Type.STRING, "qemu:///system"),
+  IMAGES_VOLUME_GROUP("libvirt", "images_volume_group", Type.STRING, "imgtrust"),
+  IMAGES_RBD_POOL("libvirt", "images_rbd_pool", Type.STRING, "rbd"),
+  IMAGES_RBD_CEPH_CONF("libvirt", "images_rbd_ceph_conf", Type.PATH, "/etc/ceph/ceph.conf"),
+  RBD_USER("libvirt", "rbd_user", Type.STRING, "admin"),
+
+  SUBDIRECTORY_NAME("image_cache", "subdirectory_name", Type.STRING, "_base"),
+  FORCE_RAW_IMAGES("image_cache", "force_raw_images", Type.BOOLEAN, "true"),
+
+  MODE("verification", "mode", Type.choice("enforce", "warn"), "enforce"),
+  VERIFY_SIGNATURES("verification", "verify_signatures", Type.BOOLEAN, "false"),
+  CERTIFICATES_DIR("verification", "certificates_dir", Type.PATH, "/etc/imgtrust/certs"),
+  TRUSTED_CERTS_DIR("verification", "trusted_certs_dir", Type.PATH, "/etc/imgtrust/trusted"),
+  TRUSTED_CERTIFICATE_IDS("verification", "trusted_certificate_ids", Type.LIST, ""),
+  RECHECK("verification", "recheck", Type.choice("always", "interval", "never"), "always"),
+  RECHECK_INTERVAL_SECONDS("verification", "recheck_interval_seconds", Type.NON_NEGATIVE_INT, "3600"),
+  RECHECK_SIGNATURE("verification", "recheck_signature", Type.BOOLEAN, "false"),
+  HOST_KEY_FILE("verification", "host_key_file", Type.PATH, "/etc/imgtrust/host.key");
+
+  private final String section;
+  private final String name;
+  private final Type type;
+  private final String defaultValue;
+
+  Key(String section, String name, Type type, String defaultValue) {
+    this.section = section;
+    this.name = name;
+    this.type = type;
+    this.defaultValue = defaultValue;
+  }
+
+  public String section() {
+    return section;
+  }
+
+  /** The option name within its section. */
+  public String optionName() {
+    return name;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  /** The default, as it would be written in the file. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** {@code [section] name}, for messages. */
+  public String qualifiedName() {
+    return "[" + section + "] " + name;
+  }
+
+  /** The key in {@code section} named {@code name}, if imgtrust has one. */
+  public static Optional<Key> find(String section, String name) {
+    return Arrays.stream(values())
+        .filter(k -> k.section.equalsIgnoreCase(section) && k.name.equals(name))
+        .findFirst();
+  }
+
+  /** The sections imgtrust reads. */
+  public static ImmutableSet<String> sections() {
+    return Arrays.stream(values()).map(Key::section).collect(ImmutableSet.toImmutableSet());
+  }
+
+  /** The kind of value an option takes. */
+  public static final class Type {
+    static final Type STRING = new Type("string", ImmutableSet.of());
+    static final Type PATH = new Type("path", ImmutableSet.of());
+    static final Type BOOLEAN = new Type("boolean", ImmutableSet.of());
+    static final Type NON_NEGATIVE_INT = new Type("integer >= 0", ImmutableSet.of());
+    static final Type LIST = new Type("comma-separated list", ImmutableSet.of());
+
+    private final String description;
+    private final ImmutableSet<String> choices;
+
+    private Type(String description, ImmutableSet<String> choices) {
+      this.description = description;
+      this.choices = choices;
+    }
+
+    static Type choice(String... choices) {
+      return new Type("one of " + String.join(" | ", choices), ImmutableSet.copyOf(choices));
+    }
+
+    /** What values are allowed, for messages and documentation. */
+    public String description() {
+      return description;
+    }
+
+    /** The allowed words of a choice; empty for other types. */
+    public ImmutableSet<String> choices() {
+      return choices;
+    }
+  }
+}

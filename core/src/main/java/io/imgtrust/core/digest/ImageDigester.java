@@ -1,0 +1,135 @@
+package io.imgtrust.core.digest;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.hash.HashCode;
+import io.imgtrust.core.metadata.HashAlgorithm;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Computes every digest of a {@link DigestPlan} in a single read, with the JDK's {@link MessageDigest}.
+ *
+ * <p>Each whole-file digest runs on its own thread; chunk leaves are spread over as many threads as there are
+ * cores. Reading overlaps with hashing. Thread-safe: each call uses its own threads and buffers.
+ *
+ * <p><b>Warning:</b> a file that changes while it is read produces digests of neither version; callers that care
+ * compare {@link ImageDigests#bytesHashed()} and the file identity before and after.
+ */
+public final class ImageDigester {
+  private static final int SLOTS = 8;
+
+  private final int chunkLanes;
+
+  private ImageDigester(int chunkLanes) {
+    checkArgument(chunkLanes > 0, "chunkLanes");
+    this.chunkLanes = chunkLanes;
+  }
+
+  /** A digester using every available core for chunk leaves. */
+  public static ImageDigester create() {
+    return new ImageDigester(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** A digester using {@code chunkLanes} threads for chunk leaves. */
+  public static ImageDigester withChunkLanes(int chunkLanes) {
+    return new ImageDigester(chunkLanes);
+  }
+
+  /** Digests a file, opened read-only without following a final symbolic link. */
+  public ImageDigests digest(Path file, DigestPlan plan) throws java.io.IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      return digest(ch, plan);
+    }
+  }
+
+  /** Digests everything {@code in} yields until its end. Does not close {@code in}. */
+  public ImageDigests digest(ReadableByteChannel in, DigestPlan plan) throws java.io.IOException {
+    Map<HashAlgorithm, WholeLane> wholeLanes = new EnumMap<>(HashAlgorithm.class);
+    List<Lane> lanes = new ArrayList<>();
+    for (HashAlgorithm a : plan.whole()) {
+      WholeLane lane = new WholeLane(a.newDigest());
+      wholeLanes.put(a, lane);
+      lanes.add(lane);
+    }
+    ConcurrentSkipListMap<Long, HashCode> leaves = new ConcurrentSkipListMap<>();
+    if (plan.chunks()) {
+      for (int i = 0; i < chunkLanes; i++) {
+        lanes.add(new ChunkLane(i, chunkLanes, leaves));
+      }
+    }
+    long total;
+    try {
+      total = new FanOut(lanes, DigestPlan.CHUNK_SIZE, SLOTS).run(in);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new java.io.IOException("digest failed: " + e, e);
+    }
+    ImmutableMap.Builder<HashAlgorithm, HashCode> whole = ImmutableMap.builder();
+    wholeLanes.forEach((a, lane) -> whole.put(a, lane.result));
+    return new ImageDigests(whole.build(), ImmutableList.copyOf(leaves.values()), total);
+  }
+
+  private static final class WholeLane implements Lane {
+    private final MessageDigest md;
+    HashCode result;
+
+    WholeLane(MessageDigest md) {
+      this.md = md;
+    }
+
+    @Override
+    public boolean wants(long index) {
+      return true;
+    }
+
+    @Override
+    public void accept(long index, byte[] buf, int len) {
+      md.update(buf, 0, len);
+    }
+
+    @Override
+    public void finish() {
+      result = HashCode.fromBytes(md.digest());
+    }
+  }
+
+  private static final class ChunkLane implements Lane {
+    private final int lane;
+    private final int lanes;
+    private final Map<Long, HashCode> leaves;
+    private final MessageDigest md = HashAlgorithm.SHA256.newDigest();
+
+    ChunkLane(int lane, int lanes, Map<Long, HashCode> leaves) {
+      this.lane = lane;
+      this.lanes = lanes;
+      this.leaves = leaves;
+    }
+
+    @Override
+    public boolean wants(long index) {
+      return index % lanes == lane;
+    }
+
+    @Override
+    public void accept(long index, byte[] buf, int len) {
+      md.update(buf, 0, len);
+      leaves.put(index, HashCode.fromBytes(md.digest()));
+    }
+
+    @Override
+    public void finish() {}
+  }
+}

@@ -1,0 +1,180 @@
+package io.imgtrust.core.verify;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.hash.HashCode;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.config.ImgtrustConfig;
+import io.imgtrust.core.config.Key;
+import io.imgtrust.core.digest.DigestPlan;
+import io.imgtrust.core.digest.ImageDigester;
+import io.imgtrust.core.digest.ImageDigests;
+import io.imgtrust.core.metadata.ImageMetadata;
+import io.imgtrust.core.metadata.SignatureProperties;
+import io.imgtrust.core.signature.SignatureVerifier;
+import io.imgtrust.core.trust.TrustStore;
+import io.imgtrust.core.trust.TrustedSigner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Decides whether a file is the image its Glance metadata describes: size, the expected digest (the multihash, or
+ * the md5 {@code checksum} when there is none, as Glance's client does) and, when the image is signed, the signature
+ * by a trusted certificate. All digests come from one read of the file; the signing certificate is validated while
+ * the file is being hashed.
+ *
+ * <p>A signature that is present is always verified. With {@code verify_signatures = true} an unsigned image is
+ * refused ({@code SIGNATURE_MISSING}); an image with neither a digest nor a signature is refused
+ * ({@code UNVERIFIABLE}). Thread-safe.
+ */
+public final class ImageVerifier {
+  /** Source of the trust store, loaded only for signed images. */
+  @FunctionalInterface
+  public interface TrustSource {
+    TrustStore load() throws ImageTrustException;
+  }
+
+  private final boolean requireSignature;
+  private final TrustSource trust;
+  private final ImageDigester digester;
+  private final Clock clock;
+
+  private ImageVerifier(boolean requireSignature, TrustSource trust, ImageDigester digester, Clock clock) {
+    this.requireSignature = requireSignature;
+    this.trust = trust;
+    this.digester = digester;
+    this.clock = clock;
+  }
+
+  /** A verifier with the policy and trust settings of {@code config}. */
+  public static ImageVerifier fromConfig(ImgtrustConfig config) {
+    TrustSource trust = () -> TrustStore.load(config.path(Key.CERTIFICATES_DIR),
+        Optional.of(config.path(Key.TRUSTED_CERTS_DIR)), config.list(Key.TRUSTED_CERTIFICATE_IDS));
+    return create(config.bool(Key.VERIFY_SIGNATURES), trust, ImageDigester.create(), Clock.systemUTC());
+  }
+
+  /** A verifier from its parts (tests use a fixed clock). */
+  public static ImageVerifier create(boolean requireSignature, TrustSource trust, ImageDigester digester,
+      Clock clock) {
+    return new ImageVerifier(requireSignature, trust, digester, clock);
+  }
+
+  /** Verifies {@code file} against {@code meta}. */
+  public VerificationReport verify(Path file, ImageMetadata meta) throws ImageTrustException {
+    return verify(file, meta, DigestPlan.of(java.util.Set.of()));
+  }
+
+  /** Verifies, and also computes the digests of {@code extra} (e.g. chunk leaves) in the same read. */
+  public VerificationReport verify(Path file, ImageMetadata meta, DigestPlan extra) throws ImageTrustException {
+    Optional<SignatureProperties> sig = meta.signature();
+    if (sig.isEmpty() && requireSignature) {
+      throw ImageTrustException.of(Reason.SIGNATURE_MISSING,
+          "image " + meta.id() + " is not signed and verify_signatures = true");
+    }
+    if (sig.isEmpty() && meta.expectedDigest().isEmpty()) {
+      throw ImageTrustException.of(Reason.UNVERIFIABLE,
+          "image " + meta.id() + " has no checksum, os_hash_value or signature to verify against");
+    }
+    checkSize(file, meta.size(), size(file));
+    DigestPlan plan = extra;
+    if (meta.expectedDigest().isPresent()) {
+      plan = plan.plus(meta.expectedDigest().get().algorithm());
+    }
+    if (sig.isPresent()) {
+      plan = plan.plus(sig.get().hashMethod());
+    }
+    CompletableFuture<TrustedSigner> signer = sig.isPresent() ? resolveAsync(sig.get()) : null;
+    ImageDigests digests = digest(file, plan);
+    checkSize(file, meta.size(), digests.bytesHashed());
+    ImmutableList<VerificationReport.DigestCheck> checks = checkDigest(meta, digests);
+    Optional<VerificationReport.SignatureCheck> sigCheck = Optional.empty();
+    if (sig.isPresent()) {
+      TrustedSigner s = join(signer);
+      SignatureVerifier.verify(sig.get(), digests.whole(sig.get().hashMethod()).orElseThrow(), s);
+      sigCheck = Optional.of(new VerificationReport.SignatureCheck(sig.get(), s));
+    }
+    return new VerificationReport(meta.id(), meta.size(), checks, sigCheck, digests);
+  }
+
+  private CompletableFuture<TrustedSigner> resolveAsync(SignatureProperties sig) {
+    CompletableFuture<TrustedSigner> f = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(trust.load().signer(sig.certificateId(), clock.instant()));
+      } catch (Throwable e) {
+        f.completeExceptionally(e);
+      }
+    }, "imgtrust-trust");
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  private static TrustedSigner join(CompletableFuture<TrustedSigner> f) throws ImageTrustException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ImageTrustException.wrap(Reason.INTERNAL, "interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ImageTrustException) {
+        throw (ImageTrustException) e.getCause();
+      }
+      throw new IllegalStateException("certificate validation failed unexpectedly", e.getCause());
+    }
+  }
+
+  private ImageDigests digest(Path file, DigestPlan plan) throws ImageTrustException {
+    try {
+      return digester.digest(file, plan);
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read " + file + ": " + IoErrors.describe(e), e);
+    }
+  }
+
+  private static long size(Path file) throws ImageTrustException {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      if (!a.isRegularFile()) {
+        throw ImageTrustException.of(Reason.FILE_UNREADABLE, file + " is not a regular file");
+      }
+      return a.size();
+    } catch (IOException e) {
+      throw IoErrors.unreadable(file.toString(), e);
+    }
+  }
+
+  private static void checkSize(Path file, long expected, long actual) throws ImageTrustException {
+    if (expected != actual) {
+      throw ImageTrustException.of(Reason.SIZE_MISMATCH,
+          file + " has " + actual + " bytes, the image has " + expected,
+          ImmutableMap.of("expected", expected, "actual", actual));
+    }
+  }
+
+  private static ImmutableList<VerificationReport.DigestCheck> checkDigest(ImageMetadata meta, ImageDigests d)
+      throws ImageTrustException {
+    if (meta.expectedDigest().isEmpty()) {
+      return ImmutableList.of();
+    }
+    ImageMetadata.Digest want = meta.expectedDigest().get();
+    HashCode got = d.whole(want.algorithm()).orElseThrow();
+    String field = meta.multihash().isPresent() ? "os_hash_value" : "checksum";
+    if (!MessageDigest.isEqual(got.asBytes(), want.value())) {
+      throw ImageTrustException.of(Reason.DIGEST_MISMATCH,
+          want.algorithm().glanceName() + " of the file does not match " + field,
+          ImmutableMap.of("algorithm", want.algorithm().glanceName(), "field", field,
+              "expected", HashCode.fromBytes(want.value()).toString(), "actual", got.toString()));
+    }
+    return ImmutableList.of(new VerificationReport.DigestCheck(want.algorithm(), field, got.toString()));
+  }
+}
