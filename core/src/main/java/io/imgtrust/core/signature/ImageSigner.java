@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import io.imgtrust.core.trust.PublicKeys;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.crypto.DSA;
 import org.bouncycastle.crypto.engines.RSABlindedEngine;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -69,12 +71,13 @@ public final class ImageSigner {
     } catch (IOException e) {
       throw IoErrors.unreadable("key " + pem, e);
     }
+    AsymmetricKeyParameter key;
     try {
-      AsymmetricKeyParameter key = PrivateKeyFactory.createKey(info);
-      return new ImageSigner(key, keyTypeOf(info, key, pem));
+      key = PrivateKeyFactory.createKey(info);
     } catch (IOException | RuntimeException e) {
       throw ImageTrustException.wrap(Reason.MALFORMED_CERTIFICATE, pem + ": key does not parse", e);
     }
+    return new ImageSigner(key, keyTypeOf(info, key, pem));
   }
 
   private static KeyType keyTypeOf(PrivateKeyInfo info, AsymmetricKeyParameter key, Path pem)
@@ -84,11 +87,9 @@ public final class ImageSigner {
     } else if (key instanceof DSAPrivateKeyParameters) {
       return KeyType.DSA;
     }
-    var spkiLike = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
-        info.getPrivateKeyAlgorithm(), new byte[0]);
-    return io.imgtrust.core.trust.PublicKeys.keyType(spkiLike).orElseThrow(() -> ImageTrustException.of(
-        Reason.MALFORMED_CERTIFICATE, pem + ": a " + io.imgtrust.core.trust.PublicKeys.describe(spkiLike)
-            + " key has no Glance signature key type"));
+    var spki = new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), new byte[0]);
+    return PublicKeys.keyType(spki).orElseThrow(() -> ImageTrustException.of(Reason.MALFORMED_CERTIFICATE,
+        pem + ": a " + PublicKeys.describe(spki) + " key has no Glance signature key type"));
   }
 
   /** The key type of this key. */

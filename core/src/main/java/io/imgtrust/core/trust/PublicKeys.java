@@ -6,6 +6,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.sec.SECNamedCurves;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
@@ -28,7 +29,7 @@ public final class PublicKeys {
     }
     if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)
         && alg.getParameters() instanceof ASN1ObjectIdentifier) {
-      String name = ECNamedCurveTable.getName((ASN1ObjectIdentifier) alg.getParameters());
+      String name = curveName((ASN1ObjectIdentifier) alg.getParameters());
       return name == null ? Optional.empty() : KeyType.forCurve(name);
     }
     return Optional.empty();
@@ -39,9 +40,15 @@ public final class PublicKeys {
     AlgorithmIdentifier alg = spki.getAlgorithm();
     if (alg.getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)
         && alg.getParameters() instanceof ASN1ObjectIdentifier) {
-      String name = ECNamedCurveTable.getName((ASN1ObjectIdentifier) alg.getParameters());
+      String name = curveName((ASN1ObjectIdentifier) alg.getParameters());
       return "EC " + (name == null ? alg.getParameters() : name);
     }
     return keyType(spki).map(KeyType::glanceName).orElse(alg.getAlgorithm().getId());
+  }
+
+  /** The SEC 2 name of a curve (e.g. secp256r1, not prime256v1), or another registered name, or null. */
+  private static String curveName(ASN1ObjectIdentifier oid) {
+    String sec = SECNamedCurves.getName(oid);
+    return sec != null ? sec : ECNamedCurveTable.getName(oid);
   }
 }
