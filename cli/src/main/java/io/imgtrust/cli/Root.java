@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         " 3:verification refused the image (digest, signature, certificate, unsafe image)",
         " 4:backend or host failure (I/O, no space, libvirt, Ceph, LVM)",
         " 1:anything unexpected"})
-final class Root {
+final class Root implements java.util.concurrent.Callable<Integer> {
   /** Used when --config is not given and the file exists. */
   static final Path DEFAULT_CONFIG = Path.of("/etc/imgtrust/imgtrust.conf");
 
@@ -33,6 +33,15 @@ final class Root {
 
   @Option(names = {"-v", "--verbose"}, description = "Log what happens (info); twice for debug.")
   boolean[] verbose = new boolean[0];
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** No command given: a usage error. */
+  @Override
+  public Integer call() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command: one of "
+        + String.join(", ", spec.subcommands().keySet()));
+  }
 
   /** The effective configuration. */
   ImgtrustConfig loadConfig() throws ImageTrustException {

@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -92,7 +93,7 @@ class OpensslInteropIT {
     @MethodSource("everyKeyTypeAndHash")
     void verify_opensslSignedImage_acceptedWithSignerAndAnchorReported(KeyKind kind, String hash) throws Exception {
         byte[] sig = pki.sign(image, pki.key(kind), kind == KeyKind.RSA, hash);
-        ObjectNode meta = metadata(image, "1b3c0a52-0000-4000-8000-" + String.format("%012d", kind.ordinal() * 10
+        ObjectNode meta = metadata(image, "1b3c0a52-0000-4000-8000-" + String.format(Locale.ROOT, "%012d", kind.ordinal() * 10
                 + HASH_METHODS.indexOf(hash)));
         signature(meta, sig, hash, kind.glanceKeyType, kind.certId());
 
@@ -336,21 +337,33 @@ class OpensslInteropIT {
     // ---------------------------------------------------------------------------------------------------------
     // The other direction: imgtrust signs, openssl verifies.
 
+    /** How the private key file given to {@code imgtrust sign} is encoded. */
+    enum KeyForm { PKCS8, PKCS1_RSA, SEC1_WITH_EC_PARAMETERS }
+
     static Stream<Arguments> signCases() {
         return Stream.of(
-                Arguments.of(KeyKind.RSA, "SHA-256", false),
-                Arguments.of(KeyKind.RSA, "SHA-512", true),   // PKCS#1 "BEGIN RSA PRIVATE KEY"
-                Arguments.of(KeyKind.DSA, "SHA-224", false),
-                Arguments.of(KeyKind.SECP521R1, "SHA-384", false),
-                Arguments.of(KeyKind.SECT571K1, "SHA-512", false),
-                Arguments.of(KeyKind.SECT409R1, "SHA-256", false)); // "EC PARAMETERS" + "EC PRIVATE KEY"
+                Arguments.of(KeyKind.RSA, "SHA-256", KeyForm.PKCS8),
+                Arguments.of(KeyKind.RSA, "SHA-512", KeyForm.PKCS1_RSA),
+                Arguments.of(KeyKind.DSA, "SHA-224", KeyForm.PKCS8),
+                Arguments.of(KeyKind.SECP521R1, "SHA-384", KeyForm.PKCS8),
+                Arguments.of(KeyKind.SECT571K1, "SHA-512", KeyForm.PKCS8),
+                Arguments.of(KeyKind.SECT409R1, "SHA-256", KeyForm.SEC1_WITH_EC_PARAMETERS));
     }
 
-    @ParameterizedTest(name = "[{index}] {0} {1} pkcs1={2}")
+    @ParameterizedTest(name = "[{index}] {0} {1} key as {2}")
     @MethodSource("signCases")
-    void sign_thenOpensslDgstVerify_verifiedOkAndImgtrustAcceptsIt(KeyKind kind, String hash, boolean pkcs1Key)
+    void sign_thenOpensslDgstVerify_verifiedOkAndImgtrustAcceptsIt(KeyKind kind, String hash, KeyForm form)
             throws Exception {
-        Path key = pkcs1Key ? pki.rsaKeyPkcs1 : pki.key(kind);
+        Path key = switch (form) {
+            case PKCS8 -> pki.key(kind);
+            case PKCS1_RSA -> pki.rsaKeyPkcs1;
+            case SEC1_WITH_EC_PARAMETERS -> pki.key(kind); // made by `openssl ecparam -genkey`
+        };
+        assertThat(Files.readString(key)).startsWith(switch (form) {
+            case PKCS8 -> "-----BEGIN PRIVATE KEY-----";
+            case PKCS1_RSA -> "-----BEGIN RSA PRIVATE KEY-----";
+            case SEC1_WITH_EC_PARAMETERS -> "-----BEGIN EC PARAMETERS-----";
+        });
         Result signed = run(null, "sign", image.toString(), "--key", key.toString(), "--cert-id", kind.certId(),
                 "--hash-method", hash);
 

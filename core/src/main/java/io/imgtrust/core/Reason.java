@@ -14,8 +14,10 @@ public enum Reason {
   BAD_CONFIG(Kind.BAD_INPUT),
   /** The Glance image JSON is not valid; the message names the field. */
   MALFORMED_METADATA(Kind.BAD_INPUT),
-  /** A certificate or key file could not be parsed. */
+  /** A certificate file could not be parsed. */
   MALFORMED_CERTIFICATE(Kind.BAD_INPUT),
+  /** A private key file could not be parsed, is encrypted, or has no Glance key type. */
+  MALFORMED_KEY(Kind.BAD_INPUT),
   /** An input file named on the command line cannot be read. */
   FILE_UNREADABLE(Kind.BAD_INPUT),
 

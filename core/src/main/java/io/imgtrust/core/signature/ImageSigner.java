@@ -52,30 +52,32 @@ public final class ImageSigner {
   /**
    * Loads an unencrypted PEM private key (PKCS#8 or the traditional RSA/DSA/EC forms).
    *
-   * @throws ImageTrustException {@code FILE_UNREADABLE} or {@code MALFORMED_CERTIFICATE} for a key that does not
+   * @throws ImageTrustException {@code FILE_UNREADABLE}, or {@code MALFORMED_KEY} for a key that does not
    *     parse, is encrypted, or has no Glance key type
    */
   public static ImageSigner fromPem(Path pem) throws ImageTrustException {
-    PrivateKeyInfo info;
+    PrivateKeyInfo info = null;
     try (InputStream in = Files.newInputStream(pem);
         Reader r = new InputStreamReader(in, StandardCharsets.US_ASCII);
         PEMParser p = new PEMParser(r)) {
-      Object o = p.readObject();
-      if (o instanceof PEMKeyPair) {
-        info = ((PEMKeyPair) o).getPrivateKeyInfo();
-      } else if (o instanceof PrivateKeyInfo) {
-        info = (PrivateKeyInfo) o;
-      } else {
-        throw ImageTrustException.of(Reason.MALFORMED_CERTIFICATE, pem + ": no unencrypted private key in it");
+      for (Object o = p.readObject(); o != null && info == null; o = p.readObject()) {
+        if (o instanceof PEMKeyPair) {
+          info = ((PEMKeyPair) o).getPrivateKeyInfo();
+        } else if (o instanceof PrivateKeyInfo) {
+          info = (PrivateKeyInfo) o;
+        }
       }
     } catch (IOException e) {
       throw IoErrors.unreadable("key " + pem, e);
+    }
+    if (info == null) {
+      throw ImageTrustException.of(Reason.MALFORMED_KEY, pem + ": no unencrypted PEM private key in it");
     }
     AsymmetricKeyParameter key;
     try {
       key = PrivateKeyFactory.createKey(info);
     } catch (IOException | RuntimeException e) {
-      throw ImageTrustException.wrap(Reason.MALFORMED_CERTIFICATE, pem + ": key does not parse", e);
+      throw ImageTrustException.wrap(Reason.MALFORMED_KEY, pem + ": key does not parse", e);
     }
     return new ImageSigner(key, keyTypeOf(info, key, pem));
   }
@@ -88,7 +90,7 @@ public final class ImageSigner {
       return KeyType.DSA;
     }
     var spki = new SubjectPublicKeyInfo(info.getPrivateKeyAlgorithm(), new byte[0]);
-    return PublicKeys.keyType(spki).orElseThrow(() -> ImageTrustException.of(Reason.MALFORMED_CERTIFICATE,
+    return PublicKeys.keyType(spki).orElseThrow(() -> ImageTrustException.of(Reason.MALFORMED_KEY,
         pem + ": a " + PublicKeys.describe(spki) + " key has no Glance signature key type"));
   }
 

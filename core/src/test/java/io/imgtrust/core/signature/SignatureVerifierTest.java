@@ -240,10 +240,20 @@ class SignatureVerifierTest {
     Files.writeString(notAKey, Files.readString(dir.resolve("certs").resolve("DSA.pem")));
 
     assertThatThrownBy(() -> ImageSigner.fromPem(notAKey)).isInstanceOfSatisfying(ImageTrustException.class,
-        e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_CERTIFICATE));
+        e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_KEY));
     assertThatThrownBy(() -> ImageSigner.fromPem(dir.resolve("absent.pem")))
         .isInstanceOfSatisfying(ImageTrustException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.FILE_UNREADABLE));
+  }
+
+  @Test
+  void fromPem_ecParametersBlockBeforeKey_loadsKey() throws Exception {
+    Path pem = dir.resolve("with-params.pem");
+    TestPki.writePem(pem, TestPki.key(KeyType.ECC_SECT409R1).getPrivate());
+    Files.writeString(pem, "-----BEGIN EC PARAMETERS-----\nBgUrgQQAJQ==\n-----END EC PARAMETERS-----\n"
+        + Files.readString(pem));
+
+    assertThat(ImageSigner.fromPem(pem).keyType()).isEqualTo(KeyType.ECC_SECT409R1);
   }
 
   @Test

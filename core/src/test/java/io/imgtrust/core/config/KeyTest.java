@@ -1,0 +1,79 @@
+package io.imgtrust.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class KeyTest {
+
+  @ParameterizedTest
+  @EnumSource(Key.class)
+  void find_sectionAndOptionName_findsKey(Key key) {
+    assertThat(Key.find(key.section(), key.optionName())).contains(key);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Key.class)
+  void validate_defaultValue_isValidForItsOwnType(Key key) throws Exception {
+    assertThat(ConfigLoader.validate(key, key.defaultValue(), "(test)")).isEqualTo(key.defaultValue());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Key.class)
+  void qualifiedName_eachKey_namesSectionAndOption(Key key) {
+    assertThat(key.qualifiedName()).isEqualTo("[" + key.section() + "] " + key.optionName());
+  }
+
+  @Test
+  void sections_allKeys_areTheFourDesignSections() {
+    assertThat(Key.sections()).containsExactlyInAnyOrder("DEFAULT", "libvirt", "image_cache", "verification");
+  }
+
+  @Test
+  void values_sectionAndName_unique() {
+    Set<String> seen = new HashSet<>();
+    for (Key k : Key.values()) {
+      assertThat(seen.add(k.qualifiedName())).as(k.qualifiedName()).isTrue();
+    }
+    assertThat(seen).hasSize(Key.values().length);
+  }
+
+  @Test
+  void values_designOptions_allPresent() {
+    assertThat(Arrays.stream(Key.values()).map(Key::qualifiedName)).containsExactlyInAnyOrder(
+        "[DEFAULT] instances_path",
+        "[libvirt] images_type", "[libvirt] connection_uri", "[libvirt] images_volume_group",
+        "[libvirt] images_rbd_pool", "[libvirt] images_rbd_ceph_conf", "[libvirt] rbd_user",
+        "[image_cache] subdirectory_name", "[image_cache] force_raw_images",
+        "[verification] mode", "[verification] verify_signatures", "[verification] certificates_dir",
+        "[verification] trusted_certs_dir", "[verification] trusted_certificate_ids", "[verification] recheck",
+        "[verification] recheck_interval_seconds", "[verification] recheck_signature",
+        "[verification] host_key_file");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "libvirt, IMAGES_TYPE",
+    "libvirt, images-type",
+    "verification, images_type",
+    "DEFAULT, mode",
+    "glance, api_servers",
+  })
+  void find_wrongSectionOrName_empty(String section, String name) {
+    assertThat(Key.find(section, name)).isEmpty();
+  }
+
+  @Test
+  void type_choices_listedInDescription() {
+    assertThat(Key.MODE.type().choices()).containsExactly("enforce", "warn");
+    assertThat(Key.MODE.type().description()).contains("enforce").contains("warn");
+    assertThat(Key.RECHECK.type().choices()).containsExactly("always", "interval", "never");
+    assertThat(Key.INSTANCES_PATH.type().choices()).isEmpty();
+  }
+}
