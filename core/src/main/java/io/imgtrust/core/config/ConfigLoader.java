@@ -40,6 +40,10 @@ public final class ConfigLoader {
   public static ImgtrustConfig load(Path file) throws ImageTrustException {
     INIConfiguration ini = new INIConfiguration();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      r.mark(1);
+      if (r.read() != '\uFEFF') {
+        r.reset();
+      }
       ini.read(r);
     } catch (IOException | ConfigurationException | RuntimeException e) {
       throw ImageTrustException.wrap(Reason.BAD_CONFIG, "cannot read config " + file + ": "
@@ -70,10 +74,11 @@ public final class ConfigLoader {
         continue;
       }
       List<Object> raw = conf.getList(Object.class, name.replace(".", ".."), List.of());
-      if (raw.size() != 1 || set.containsKey(key.get())) {
+      if (raw.size() > 1 || set.containsKey(key.get())) {
         throw bad(file.toString(), key.get(), "is given more than once");
       }
-      set.put(key.get(), validate(key.get(), String.valueOf(raw.get(0)).strip(), file.toString()));
+      String value = raw.isEmpty() || raw.get(0) == null ? "" : String.valueOf(raw.get(0)).strip();
+      set.put(key.get(), validate(key.get(), value, file.toString()));
     }
   }
 
@@ -85,6 +90,9 @@ public final class ConfigLoader {
           .orElseThrow(() -> bad(origin, key, "'" + value + "' is not a boolean (true or false)"));
     }
     if (t == Key.Type.NON_NEGATIVE_INT) {
+      if (value.isEmpty()) {
+        throw bad(origin, key, "must not be empty");
+      }
       if (!INT.matcher(value).matches()) {
         throw bad(origin, key, "'" + value + "' is not an integer >= 0");
       }

@@ -67,10 +67,10 @@ public enum Key {
     return "[" + section + "] " + name;
   }
 
-  /** The key in {@code section} named {@code name}, if imgtrust has one. */
+  /** The key in {@code section} named {@code name}, if imgtrust has one. Names are case-sensitive, as in Nova. */
   public static Optional<Key> find(String section, String name) {
     return Arrays.stream(values())
-        .filter(k -> k.section.equalsIgnoreCase(section) && k.name.equals(name))
+        .filter(k -> k.section.equals(section) && k.name.equals(name))
         .findFirst();
   }
 

@@ -30,12 +30,13 @@ final class FanOut {
     this.slots = slots;
   }
 
-  /** Reads {@code in} to its end; returns the number of bytes read. */
+  /**
+   * Reads {@code in} to its end; returns the number of bytes read. Buffers are allocated as needed, at most
+   * {@code slots} of them. If the calling thread is interrupted, reading stops with an
+   * {@link InterruptedIOException} and the thread's interrupt status is set again.
+   */
   long run(ReadableByteChannel in) throws Exception {
     BlockingQueue<Slot> free = new ArrayBlockingQueue<>(slots);
-    for (int i = 0; i < slots; i++) {
-      free.add(new Slot(new byte[bufferSize]));
-    }
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<BlockingQueue<Slot>> queues = new ArrayList<>();
     List<Thread> workers = new ArrayList<>();
@@ -50,6 +51,12 @@ final class FanOut {
     long total = 0;
     try {
       total = read(in, free, queues, failure);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.compareAndSet(null, new InterruptedIOException("read interrupted"));
+    } catch (InterruptedIOException e) {
+      Thread.currentThread().interrupt();
+      failure.compareAndSet(null, e);
     } catch (Throwable t) {
       failure.compareAndSet(null, t);
     } finally {
@@ -72,8 +79,15 @@ final class FanOut {
   private long read(ReadableByteChannel in, BlockingQueue<Slot> free, List<BlockingQueue<Slot>> queues,
       AtomicReference<Throwable> failure) throws IOException, InterruptedException {
     long total = 0;
+    int allocated = 0;
     for (long index = 0; failure.get() == null; index++) {
-      Slot s = free.take();
+      Slot s = free.poll();
+      if (s == null && allocated < slots) {
+        s = new Slot(new byte[bufferSize]);
+        allocated++;
+      } else if (s == null) {
+        s = free.take();
+      }
       int n = fill(in, s.buf);
       if (n == 0) {
         free.add(s);
@@ -110,7 +124,7 @@ final class FanOut {
   private static int fill(ReadableByteChannel in, byte[] buf) throws IOException {
     ByteBuffer bb = ByteBuffer.wrap(buf);
     while (bb.hasRemaining()) {
-      if (Thread.interrupted()) {
+      if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("read interrupted");
       }
       if (in.read(bb) < 0) {

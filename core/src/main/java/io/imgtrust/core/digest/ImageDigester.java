@@ -54,7 +54,10 @@ public final class ImageDigester {
     }
   }
 
-  /** Digests everything {@code in} yields until its end. Does not close {@code in}. */
+  /**
+   * Digests everything {@code in} yields until its end. Does not close {@code in}. An interrupt of the calling
+   * thread ends the read with {@link java.io.InterruptedIOException}, keeping the interrupt status.
+   */
   public ImageDigests digest(ReadableByteChannel in, DigestPlan plan) throws java.io.IOException {
     Map<HashAlgorithm, WholeLane> wholeLanes = new EnumMap<>(HashAlgorithm.class);
     List<Lane> lanes = new ArrayList<>();

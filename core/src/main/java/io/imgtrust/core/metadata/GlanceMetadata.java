@@ -39,6 +39,7 @@ public final class GlanceMetadata {
   private static final ImmutableList<String> SIGNATURE_FIELDS = ImmutableList.of(
       "img_signature", "img_signature_hash_method", "img_signature_key_type", "img_signature_certificate_uuid");
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]*");
+  private static final Pattern IMAGE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
   private static final Pattern CERT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
   private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -97,8 +98,12 @@ public final class GlanceMetadata {
     if (!DISK_FORMATS.contains(diskFormat)) {
       throw malformed("disk_format", "unknown format '" + diskFormat + "'");
     }
+    String id = f.requiredString("id");
+    if (!IMAGE_ID.matcher(id).matches()) {
+      throw malformed("id", "not a plain identifier (letters, digits, '.', '_', '-'; at most 255)");
+    }
     return ImageMetadata.builder()
-        .id(f.requiredString("id"))
+        .id(id)
         .diskFormat(diskFormat)
         .size(f.requiredSize())
         .checksum(checksum(f))

@@ -219,6 +219,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_utf8ByteOrderMark_firstSectionStillRead() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write("\uFEFF[verification]\nverify_signatures = true\nmode = warn\n"));
+
+    assertThat(c.bool(Key.VERIFY_SIGNATURES)).isTrue();
+    assertThat(c.enforcing()).isFalse();
+    assertThat(c.warnings()).isEmpty();
+  }
+
+  @Test
+  void load_crlfLineEndings_read() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write("[verification]\r\nmode = warn\r\nrecheck = never\r\n"));
+
+    assertThat(c.string(Key.MODE)).isEqualTo("warn");
+    assertThat(c.string(Key.RECHECK)).isEqualTo("never");
+  }
+
+  @Test
   void load_keysBeforeAnySection_countAsDefault() throws Exception {
     ImgtrustConfig c = ConfigLoader.load(write("instances_path = /srv/top\n[libvirt]\nimages_type = flat\n"));
 

@@ -64,6 +64,7 @@ class KeyTest {
     "verification, images_type",
     "DEFAULT, mode",
     "glance, api_servers",
+    "Verification, mode",
   })
   void find_wrongSectionOrName_empty(String section, String name) {
     assertThat(Key.find(section, name)).isEmpty();

@@ -680,4 +680,13 @@ class GlanceMetadataTest {
           assertThat(e.details()).containsEntry("field", "size");
         });
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"", "../x", ".hidden", "a/b", "sp ace"})
+  void parse_imageIdNotPlain_malformedNamingId(String id) throws Exception {
+    ObjectNode doc = apiForm();
+    doc.put("id", id);
+
+    assertMalformedField(bytes(doc), "id");
+  }
 }

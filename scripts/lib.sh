@@ -1,0 +1,22 @@
+# Shared helpers for imgtrust scripts (sourced, not run).
+
+# apt_install PKG...: installs the Debian packages that are missing (needs root); quiet when all are present.
+apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "missing packages: ${missing[*]}; run as root or install them: apt-get install ${missing[*]}" >&2
+    return 1
+  fi
+  echo "installing: ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Java 17+ and Maven are needed to build; Debian 12 ships both.
+BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
+# What the test suite drives for real: openssl signs independently, qemu-img inspects and converts images.
+TEST_PACKAGES=(openssl qemu-utils)
