@@ -118,21 +118,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void writeMetadata(Path meta, long size, ImageDigests d, SignatureProperties sig)
       throws IOException {
-    ObjectNode m = Output.JSON.createObjectNode()
-        .put("id", UUID.nameUUIDFromBytes(d.whole(HashAlgorithm.SHA512).orElseThrow().asBytes()).toString())
-        .put("name", "imgtrust-demo").put("status", "active").put("disk_format", "raw")
-        .put("container_format", "bare").put("size", size)
-        .put("checksum", hex(d, HashAlgorithm.MD5)).put("os_hash_algo", "sha512")
-        .put("os_hash_value", hex(d, HashAlgorithm.SHA512))
-        .put("img_signature", sig.signatureBase64())
-        .put("img_signature_hash_method", sig.hashMethod().signatureName().orElseThrow())
-        .put("img_signature_key_type", sig.keyType().glanceName())
-        .put("img_signature_certificate_uuid", sig.certificateId());
-    Files.writeString(meta, m.toPrettyString() + "\n", StandardCharsets.UTF_8);
-  }
-
-  private static String hex(ImageDigests d, HashAlgorithm a) {
-    return d.whole(a).map(HashCode::toString).orElseThrow();
+    String id = UUID.nameUUIDFromBytes(d.whole(HashAlgorithm.SHA512).orElseThrow().asBytes()).toString();
+    Glance.write(meta, Glance.image(id, size).checksum(d).multihash(d, HashAlgorithm.SHA512).signature(sig));
   }
 
   private static long flipByte(Path file) throws IOException {

@@ -2,6 +2,7 @@ package io.imgtrust.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.core.ImageTrustException;
 import java.io.PrintStream;
@@ -13,7 +14,10 @@ import java.util.Map;
  * stderr as one line ({@code imgtrust: REASON: message}) or, with {@code --json}, as a JSON object on stdout.
  */
 final class Output {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Made on first use: text output never pays for a mapper. */
+  private static final class Mapper {
+    static final ObjectMapper INSTANCE = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   private final boolean json;
   private final PrintStream out;
@@ -33,9 +37,19 @@ final class Output {
     return json;
   }
 
+  /** The shared JSON mapper. */
+  static ObjectMapper mapper() {
+    return Mapper.INSTANCE;
+  }
+
+  /** A fresh JSON object. */
+  static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
   /** A fresh result object, {@code "ok": true}. */
   static ObjectNode ok() {
-    return JSON.createObjectNode().put("ok", true);
+    return object().put("ok", true);
   }
 
   /** Prints a success: the JSON object, or the text lines. */
@@ -51,10 +65,10 @@ final class Output {
   /** Prints a refusal or failure and returns its exit status. */
   int failure(ImageTrustException e) {
     if (json) {
-      ObjectNode o = JSON.createObjectNode().put("ok", false).put("reason", e.reason().name())
+      ObjectNode o = object().put("ok", false).put("reason", e.reason().name())
           .put("message", e.getMessage());
       for (Map.Entry<String, Object> d : e.details().entrySet()) {
-        o.set(d.getKey(), JSON.valueToTree(d.getValue()));
+        o.set(d.getKey(), mapper().valueToTree(d.getValue()));
       }
       out.println(o.toPrettyString());
       out.flush();

@@ -55,7 +55,7 @@ final class SignCommand implements Callable<Integer> {
       throw IoErrors.unreadable(file.toString(), e);
     }
     SignatureProperties p = signer.sign(digest, hash, certId);
-    ObjectNode o = Output.JSON.createObjectNode()
+    ObjectNode o = Output.object()
         .put("img_signature", p.signatureBase64())
         .put("img_signature_hash_method", hash.signatureName().orElseThrow())
         .put("img_signature_key_type", p.keyType().glanceName())

@@ -60,7 +60,7 @@ class MainTest {
   }
 
   private JsonNode json() throws Exception {
-    return Output.JSON.readTree(out());
+    return Output.mapper().readTree(out());
   }
 
   private String[] verifyArgs(String... more) {

@@ -44,6 +44,16 @@ public final class DigestPlan {
     return chunks;
   }
 
+  /** E.g. {@code sha512+sha256+chunks}, for logs. */
+  public String describe() {
+    StringBuilder b = new StringBuilder();
+    whole.forEach(a -> b.append(b.length() == 0 ? "" : "+").append(a.glanceName()));
+    if (chunks) {
+      b.append(b.length() == 0 ? "" : "+").append("chunks");
+    }
+    return b.length() == 0 ? "nothing" : b.toString();
+  }
+
   /** Whether the plan computes anything at all. */
   public boolean isEmpty() {
     return whole.isEmpty() && !chunks;

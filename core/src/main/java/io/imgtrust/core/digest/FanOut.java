@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code i} starts at offset {@code i * bufferSize}. A failure in any lane stops the reading and is rethrown.
  */
 final class FanOut {
-  private static final Slot END = new Slot(new byte[0]);
+  private static final Slot END = new Slot(ByteBuffer.allocate(0));
 
   private final ImmutableList<Lane> lanes;
   private final int bufferSize;
@@ -83,7 +83,7 @@ final class FanOut {
     for (long index = 0; failure.get() == null; index++) {
       Slot s = free.poll();
       if (s == null && allocated < slots) {
-        s = new Slot(new byte[bufferSize]);
+        s = new Slot(ByteBuffer.allocateDirect(bufferSize));
         allocated++;
       } else if (s == null) {
         s = free.take();
@@ -121,8 +121,8 @@ final class FanOut {
     }
   }
 
-  private static int fill(ReadableByteChannel in, byte[] buf) throws IOException {
-    ByteBuffer bb = ByteBuffer.wrap(buf);
+  private static int fill(ReadableByteChannel in, ByteBuffer bb) throws IOException {
+    bb.clear();
     while (bb.hasRemaining()) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("read interrupted");
@@ -139,7 +139,7 @@ final class FanOut {
     for (Slot s = take(q); s != END; s = take(q)) {
       try {
         if (failure.get() == null) {
-          lane.accept(s.index, s.buf, s.len);
+          lane.accept(s.index, s.buf.duplicate().position(0).limit(s.len));
         }
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
@@ -190,12 +190,12 @@ final class FanOut {
   }
 
   private static final class Slot {
-    final byte[] buf;
+    final ByteBuffer buf;
     final AtomicInteger pending = new AtomicInteger();
     long index;
     int len;
 
-    Slot(byte[] buf) {
+    Slot(ByteBuffer buf) {
       this.buf = buf;
     }
   }

@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.hash.HashCode;
 import io.imgtrust.core.metadata.HashAlgorithm;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.LinkOption;
@@ -99,8 +100,8 @@ public final class ImageDigester {
     }
 
     @Override
-    public void accept(long index, byte[] buf, int len) {
-      md.update(buf, 0, len);
+    public void accept(long index, ByteBuffer data) {
+      md.update(data);
     }
 
     @Override
@@ -127,8 +128,8 @@ public final class ImageDigester {
     }
 
     @Override
-    public void accept(long index, byte[] buf, int len) {
-      md.update(buf, 0, len);
+    public void accept(long index, ByteBuffer data) {
+      md.update(data);
       leaves.put(index, HashCode.fromBytes(md.digest()));
     }
 

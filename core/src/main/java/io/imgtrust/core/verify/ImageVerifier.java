@@ -37,6 +37,8 @@ import java.util.concurrent.ExecutionException;
  * ({@code UNVERIFIABLE}). Thread-safe.
  */
 public final class ImageVerifier {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ImageVerifier.class);
+
   /** Source of the trust store, loaded only for signed images. */
   @FunctionalInterface
   public interface TrustSource {
@@ -93,7 +95,11 @@ public final class ImageVerifier {
       plan = plan.plus(sig.get().hashMethod());
     }
     CompletableFuture<TrustedSigner> signer = sig.isPresent() ? resolveAsync(sig.get()) : null;
+    long t0 = System.nanoTime();
     ImageDigests digests = digest(file, plan);
+    long ms = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+    log.info("image {}: hashed {} bytes ({}) in {} ms, {} MiB/s", meta.id(), digests.bytesHashed(),
+        plan.describe(), ms, (digests.bytesHashed() >> 20) * 1000 / ms);
     checkSize(file, meta.size(), digests.bytesHashed());
     ImmutableList<VerificationReport.DigestCheck> checks = checkDigest(meta, digests);
     Optional<VerificationReport.SignatureCheck> sigCheck = Optional.empty();

@@ -46,10 +46,12 @@ class FanOutTest {
     }
 
     @Override
-    public void accept(long index, byte[] buf, int len) throws Exception {
+    public void accept(long index, java.nio.ByteBuffer data) throws Exception {
       thread = Thread.currentThread().getName();
       indices.add(index);
-      buffers.add(Arrays.copyOf(buf, len));
+      byte[] copy = new byte[data.remaining()];
+      data.get(copy);
+      buffers.add(copy);
     }
 
     @Override
@@ -236,11 +238,11 @@ class FanOutTest {
     IllegalStateException boom = new IllegalStateException("accept failed");
     RecordingLane failing = new RecordingLane() {
       @Override
-      public void accept(long index, byte[] buf, int len) throws Exception {
+      public void accept(long index, java.nio.ByteBuffer data) throws Exception {
         if (index == failAt) {
           throw boom;
         }
-        super.accept(index, buf, len);
+        super.accept(index, data);
       }
     };
     RecordingLane other = new RecordingLane();
@@ -256,7 +258,7 @@ class FanOutTest {
     Exception boom = new Exception("checked");
     Lane failing = new RecordingLane() {
       @Override
-      public void accept(long index, byte[] buf, int len) throws Exception {
+      public void accept(long index, java.nio.ByteBuffer data) throws Exception {
         throw boom;
       }
     };
@@ -270,7 +272,7 @@ class FanOutTest {
     AssertionError boom = new AssertionError("error");
     Lane failing = new RecordingLane() {
       @Override
-      public void accept(long index, byte[] buf, int len) {
+      public void accept(long index, java.nio.ByteBuffer data) {
         throw boom;
       }
     };
@@ -285,7 +287,7 @@ class FanOutTest {
     IllegalStateException boom = new IllegalStateException("first");
     RecordingLane failing = new RecordingLane() {
       @Override
-      public void accept(long index, byte[] buf, int len) {
+      public void accept(long index, java.nio.ByteBuffer data) {
         throw boom;
       }
     };
@@ -367,9 +369,9 @@ class FanOutTest {
     byte[] data = random(2000, 9);
     RecordingLane slow = new RecordingLane() {
       @Override
-      public void accept(long index, byte[] buf, int len) throws Exception {
+      public void accept(long index, java.nio.ByteBuffer data) throws Exception {
         Thread.yield();
-        super.accept(index, buf, len);
+        super.accept(index, data);
       }
     };
     RecordingLane fast = new RecordingLane();
