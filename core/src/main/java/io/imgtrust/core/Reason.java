@@ -41,6 +41,14 @@ public enum Reason {
   KEY_TYPE_MISMATCH(Kind.REFUSED),
   /** The metadata offers nothing to check the bytes against (no checksum, multihash or signature). */
   UNVERIFIABLE(Kind.REFUSED),
+  /** The image's real format is not its {@code disk_format}. */
+  FORMAT_MISMATCH(Kind.REFUSED),
+  /** The image could make the hypervisor read other files: a backing file, an external data file, unknown features. */
+  UNSAFE_IMAGE(Kind.REFUSED),
+  /** A ledger record is missing, fails its seal, or names another file; consumption is refused in enforce mode. */
+  RECORD_INVALID(Kind.REFUSED),
+  /** The requested cache entry does not exist. */
+  NOT_CACHED(Kind.REFUSED),
 
   /** Reading or writing failed on the host (I/O error, no space). */
   IO_ERROR(Kind.HOST_FAILURE),
