@@ -9,6 +9,7 @@ import io.imgtrust.core.metadata.HashAlgorithm;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -56,10 +57,23 @@ public final class ImageDigester {
   }
 
   /**
+   * Digests everything {@code in} yields and writes the same bytes to {@code out}, in one read; writing overlaps with
+   * hashing. Closes neither channel; the caller fsyncs {@code out} if needed.
+   */
+  public ImageDigests digestAndCopy(ReadableByteChannel in, DigestPlan plan, WritableByteChannel out)
+      throws java.io.IOException {
+    return run(in, plan, List.of(new CopyLane(out)));
+  }
+
+  /**
    * Digests everything {@code in} yields until its end. Does not close {@code in}. An interrupt of the calling
    * thread ends the read with {@link java.io.InterruptedIOException}, keeping the interrupt status.
    */
   public ImageDigests digest(ReadableByteChannel in, DigestPlan plan) throws java.io.IOException {
+    return run(in, plan, List.of());
+  }
+
+  private ImageDigests run(ReadableByteChannel in, DigestPlan plan, List<Lane> extra) throws java.io.IOException {
     Map<HashAlgorithm, WholeLane> wholeLanes = new EnumMap<>(HashAlgorithm.class);
     List<Lane> lanes = new ArrayList<>();
     for (HashAlgorithm a : plan.whole()) {
@@ -73,6 +87,7 @@ public final class ImageDigester {
         lanes.add(new ChunkLane(i, chunkLanes, leaves));
       }
     }
+    lanes.addAll(extra);
     long total;
     try {
       total = new FanOut(lanes, DigestPlan.CHUNK_SIZE, SLOTS).run(in);
@@ -84,6 +99,30 @@ public final class ImageDigester {
     ImmutableMap.Builder<HashAlgorithm, HashCode> whole = ImmutableMap.builder();
     wholeLanes.forEach((a, lane) -> whole.put(a, lane.result));
     return new ImageDigests(whole.build(), ImmutableList.copyOf(leaves.values()), total);
+  }
+
+  /** Writes every buffer, in order, to a channel. */
+  private static final class CopyLane implements Lane {
+    private final WritableByteChannel out;
+
+    CopyLane(WritableByteChannel out) {
+      this.out = out;
+    }
+
+    @Override
+    public boolean wants(long index) {
+      return true;
+    }
+
+    @Override
+    public void accept(long index, ByteBuffer data) throws java.io.IOException {
+      while (data.hasRemaining()) {
+        out.write(data);
+      }
+    }
+
+    @Override
+    public void finish() {}
   }
 
   private static final class WholeLane implements Lane {

@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.hash.HashCode;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.config.Key;
@@ -17,7 +18,11 @@ import io.imgtrust.core.signature.SignatureVerifier;
 import io.imgtrust.core.trust.TrustStore;
 import io.imgtrust.core.trust.TrustedSigner;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -77,6 +82,41 @@ public final class ImageVerifier {
 
   /** Verifies, and also computes the digests of {@code extra} (e.g. chunk leaves) in the same read. */
   public VerificationReport verify(Path file, ImageMetadata meta, DigestPlan extra) throws ImageTrustException {
+    checkSize(file, meta.size(), size(file));
+    return verify(meta, extra, plan -> digester.digest(file, plan), file.toString());
+  }
+
+  /**
+   * Verifies {@code source} while copying it to {@code target} (created new, mode 0600), in one read. On any
+   * failure {@code target} is removed. The caller fsyncs and renames {@code target}.
+   */
+  public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target)
+      throws ImageTrustException {
+    checkSize(source, meta.size(), size(source));
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+        FileChannel out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      VerificationReport r = verify(meta, extra, plan -> digester.digestAndCopy(in, plan, out), source.toString());
+      out.force(true);
+      return r;
+    } catch (IOException e) {
+      deleteQuietly(target);
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot copy " + source + " to " + target + ": "
+          + IoErrors.describe(e), e);
+    } catch (ImageTrustException | RuntimeException e) {
+      deleteQuietly(target);
+      throw e;
+    }
+  }
+
+  /** Reads the image once, computing a plan's digests. */
+  @FunctionalInterface
+  private interface DigestRun {
+    ImageDigests run(DigestPlan plan) throws IOException;
+  }
+
+  private VerificationReport verify(ImageMetadata meta, DigestPlan extra, DigestRun read, String what)
+      throws ImageTrustException {
     Optional<SignatureProperties> sig = meta.signature();
     if (sig.isEmpty() && requireSignature) {
       throw ImageTrustException.of(Reason.SIGNATURE_MISSING,
@@ -86,7 +126,6 @@ public final class ImageVerifier {
       throw ImageTrustException.of(Reason.UNVERIFIABLE,
           "image " + meta.id() + " has no checksum, os_hash_value or signature to verify against");
     }
-    checkSize(file, meta.size(), size(file));
     DigestPlan plan = extra;
     if (meta.expectedDigest().isPresent()) {
       plan = plan.plus(meta.expectedDigest().get().algorithm());
@@ -96,11 +135,16 @@ public final class ImageVerifier {
     }
     CompletableFuture<TrustedSigner> signer = sig.isPresent() ? resolveAsync(sig.get()) : null;
     long t0 = System.nanoTime();
-    ImageDigests digests = digest(file, plan);
+    ImageDigests digests;
+    try {
+      digests = read.run(plan);
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read " + what + ": " + IoErrors.describe(e), e);
+    }
     long ms = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
     log.info("image {}: hashed {} bytes ({}) in {} ms, {} MiB/s", meta.id(), digests.bytesHashed(),
         plan.describe(), ms, (digests.bytesHashed() >> 20) * 1000 / ms);
-    checkSize(file, meta.size(), digests.bytesHashed());
+    checkSize(Path.of(what), meta.size(), digests.bytesHashed());
     ImmutableList<VerificationReport.DigestCheck> checks = checkDigest(meta, digests);
     Optional<VerificationReport.SignatureCheck> sigCheck = Optional.empty();
     if (sig.isPresent()) {
@@ -109,6 +153,14 @@ public final class ImageVerifier {
       sigCheck = Optional.of(new VerificationReport.SignatureCheck(sig.get(), s));
     }
     return new VerificationReport(meta.id(), meta.size(), checks, sigCheck, digests);
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("cannot remove {}: {}", p, IoErrors.describe(e));
+    }
   }
 
   private CompletableFuture<TrustedSigner> resolveAsync(SignatureProperties sig) {
@@ -136,14 +188,6 @@ public final class ImageVerifier {
         throw (ImageTrustException) e.getCause();
       }
       throw new IllegalStateException("certificate validation failed unexpectedly", e.getCause());
-    }
-  }
-
-  private ImageDigests digest(Path file, DigestPlan plan) throws ImageTrustException {
-    try {
-      return digester.digest(file, plan);
-    } catch (IOException e) {
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read " + file + ": " + IoErrors.describe(e), e);
     }
   }
 

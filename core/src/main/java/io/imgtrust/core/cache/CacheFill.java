@@ -1,0 +1,135 @@
+package io.imgtrust.core.cache;
+
+import com.google.common.collect.ImmutableMap;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.digest.DigestPlan;
+import io.imgtrust.core.digest.ImageDigester;
+import io.imgtrust.core.digest.ImageDigests;
+import io.imgtrust.core.format.FormatInspector;
+import io.imgtrust.core.format.ImageFormat;
+import io.imgtrust.core.format.InspectedImage;
+import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.io.FileIdentity;
+import io.imgtrust.core.ledger.Ledger;
+import io.imgtrust.core.ledger.LedgerRecord;
+import io.imgtrust.core.metadata.ImageMetadata;
+import io.imgtrust.core.verify.ImageVerifier;
+import io.imgtrust.core.verify.VerificationReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills one cache entry from a downloaded file: copy into a temporary name while verifying (one read), inspect the
+ * real format, convert to raw if the config forces it (hashing the output), seal the record, then rename into place.
+ * The record is written before the rename, so a crash at any point leaves either no cache file or a cache file with
+ * its record; temporary files are removed by the next fill of the same entry.
+ */
+final class CacheFill {
+  private static final Logger log = LoggerFactory.getLogger(CacheFill.class);
+
+  private final CacheLayout layout;
+  private final Ledger ledger;
+  private final ImageVerifier verifier;
+  private final RawConverter converter;
+  private final boolean forceRaw;
+
+  CacheFill(CacheLayout layout, Ledger ledger, ImageVerifier verifier, RawConverter converter, boolean forceRaw) {
+    this.layout = layout;
+    this.ledger = ledger;
+    this.verifier = verifier;
+    this.converter = converter;
+    this.forceRaw = forceRaw;
+  }
+
+  /** Fills entry {@code name}; the caller holds the entry lock and has made room (no cache file exists). */
+  CacheEntry fill(String name, Path source, ImageMetadata meta) throws ImageTrustException {
+    Path target = layout.file(name);
+    Path part = AtomicFiles.tempSibling(target, "part");
+    Path converted = AtomicFiles.tempSibling(target, "converted");
+    try {
+      VerificationReport report = verifier.verifyCopy(source, meta, DigestPlan.withChunks(Set.of()), part);
+      InspectedImage inspected = FormatInspector.requireSafe(part, meta.diskFormat());
+      Path result = part;
+      ImageDigests digests = report.digests();
+      LedgerRecord.Conversion conversion = null;
+      if (inspected.format() != ImageFormat.RAW && inspected.format() != ImageFormat.ISO && forceRaw) {
+        converter.convert(part, inspected.format().qemuName(), converted);
+        digests = ImageDigester.create().digest(converted, DigestPlan.withChunks(Set.of()));
+        conversion = new LedgerRecord.Conversion(meta.diskFormat(), report.size(),
+            report.digests().chunkListDigest());
+        result = converted;
+        log.info("image {}: converted {} to raw ({} bytes)", meta.id(), meta.diskFormat(), digests.bytesHashed());
+      }
+      Files.setPosixFilePermissions(result, PosixFilePermissions.fromString("r--r--r--"));
+      Instant now = Instant.now();
+      LedgerRecord record = LedgerRecord.builder().imageId(meta.id()).cacheFile(name).diskFormat(meta.diskFormat())
+          .chunks(digests.chunks()).identity(FileIdentity.of(result)).fill(FillFacts.of(report))
+          .conversion(conversion).filledAt(now).verifiedAt(now).build();
+      ledger.write(record);
+      Files.move(result, target, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.fsyncDirectory(layout.dir());
+      log.info("image {}: cached as {} ({} bytes, {} chunks)", meta.id(), target, record.size(),
+          record.chunks().size());
+      return new CacheEntry(meta.id(), target, record);
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot fill " + target + ": " + IoErrors.describe(e), e);
+    } finally {
+      deleteQuietly(part);
+      deleteQuietly(converted);
+    }
+  }
+
+  /** Removes temporary files a killed fill of {@code name} left behind; the caller holds the entry lock. */
+  void removeLeftovers(String name) throws ImageTrustException {
+    String prefix = "." + name + ".";
+    try (var s = Files.list(layout.dir())) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(prefix) && (n.contains(".part-") || n.contains(".converted-"))) {
+          log.info("removing leftover {} of an interrupted fill", p);
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot clean " + layout.dir() + ": " + IoErrors.describe(e),
+          e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("cannot remove {}: {}", p, IoErrors.describe(e));
+    }
+  }
+
+  /** The flat facts of what a fill verified, for the record. */
+  static final class FillFacts {
+    private FillFacts() {}
+
+    static ImmutableMap<String, String> of(VerificationReport r) {
+      ImmutableMap.Builder<String, String> b = ImmutableMap.builder();
+      r.digestChecks().forEach(d -> b.put("digest_algorithm", d.algorithm().glanceName())
+          .put("digest_field", d.field()).put("digest_value", d.value()));
+      r.signature().ifPresent(s -> b.put("signature", s.properties().signatureBase64())
+          .put("signature_hash_method", s.properties().hashMethod().signatureName().orElseThrow())
+          .put("signature_key_type", s.properties().keyType().glanceName())
+          .put("certificate_id", s.signer().certificateId())
+          .put("signer_subject", s.signer().subject())
+          .put("signer_fingerprint_sha256", s.signer().fingerprint())
+          .put("trust_anchor_subject", s.signer().anchorSubject())
+          .put("trust_anchor_fingerprint_sha256", s.signer().anchorFingerprint()));
+      return b.build();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.imgtrust.core.cache;
+
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.digest.ChunkVerifier;
+import io.imgtrust.core.ledger.Ledger;
+import io.imgtrust.core.ledger.LedgerRecord;
+import java.io.IOException;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rechecks one entry against its record, chunk by chunk on all cores. One pass per entry at a time: threads of this
+ * process share a running pass ({@link SingleFlight}); another process waits on the entry lock and, when the record
+ * says the entry was verified after it started waiting, reuses that result instead of hashing again.
+ */
+final class EntryCheck {
+  private static final Logger log = LoggerFactory.getLogger(EntryCheck.class);
+
+  private final CacheLayout layout;
+  private final Ledger ledger;
+  private final EntryLocks locks;
+  private final Quarantine quarantine;
+  private final SingleFlight<CheckResult> flights = new SingleFlight<>();
+
+  EntryCheck(CacheLayout layout, Ledger ledger, EntryLocks locks, Quarantine quarantine) {
+    this.layout = layout;
+    this.ledger = ledger;
+    this.locks = locks;
+    this.quarantine = quarantine;
+  }
+
+  CheckResult check(String imageId, boolean enforce) throws ImageTrustException {
+    String name = CacheLayout.nameOf(imageId);
+    Instant started = Instant.now();
+    SingleFlight.Outcome<CheckResult> o = flights.run(name, () -> checkLocked(imageId, name, started, enforce));
+    return o.shared ? o.value.asShared() : o.value;
+  }
+
+  private CheckResult checkLocked(String imageId, String name, Instant started, boolean enforce)
+      throws ImageTrustException {
+    try (EntryLocks.Held lock = locks.acquire(name)) {
+      LedgerRecord record = Entries.valid(layout, ledger, imageId, name).record();
+      if (!record.verifiedAt().isBefore(started)) {
+        log.info("image {}: verified by another process while waiting; not hashing again", imageId);
+        return new CheckResult(imageId, 0, true, null);
+      }
+      long t0 = System.nanoTime();
+      long bytes = ChunkVerifier.create().verify(layout.file(name), record.chunks());
+      ledger.write(record.toBuilder().verifiedAt(Instant.now()).build());
+      log.info("image {}: rechecked {} bytes in {} chunks, {} ms", imageId, bytes, record.chunks().size(),
+          (System.nanoTime() - t0) / 1_000_000);
+      return new CheckResult(imageId, bytes, false, null);
+    } catch (ImageTrustException e) {
+      return refused(imageId, name, e, enforce);
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read cache file " + layout.file(name) + ": "
+          + IoErrors.describe(e), e);
+    }
+  }
+
+  private CheckResult refused(String imageId, String name, ImageTrustException e, boolean enforce)
+      throws ImageTrustException {
+    if (e.reason().kind() != Reason.Kind.REFUSED || e.reason() == Reason.NOT_CACHED) {
+      throw e;
+    }
+    if (!enforce) {
+      log.warn("image {}: check failed ({}: {}); mode = warn, so the entry stays in use", imageId, e.reason(),
+          e.getMessage());
+      return new CheckResult(imageId, 0, false, e);
+    }
+    Entries.quarantine(layout, ledger, quarantine, imageId, name, e);
+    throw e;
+  }
+}

@@ -1,0 +1,147 @@
+package io.imgtrust.core.cache;
+
+import com.google.common.collect.ImmutableList;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.config.ImgtrustConfig;
+import io.imgtrust.core.config.Key;
+import io.imgtrust.core.ledger.HostKey;
+import io.imgtrust.core.ledger.Ledger;
+import io.imgtrust.core.metadata.ImageMetadata;
+import io.imgtrust.core.policy.Policy;
+import io.imgtrust.core.verify.ImageVerifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The verified image cache ({@code <instances_path>/_base}): fill with verification and conversion, sealed records,
+ * recheck, quarantine. Thread-safe, and safe across processes sharing the directory (per-entry file locks).
+ *
+ * <p>Guarantees: a cache file only appears under its final name after its bytes verified against the Glance
+ * metadata and its sealed record was written; cache files are read-only (0444) and never opened for writing; a file
+ * that fails a check is moved to {@code .quarantine/}, never deleted. Not guaranteed: that bytes stay intact between
+ * checks; consumers verify what they read against {@link CacheEntry#record()}.
+ */
+public final class ImageCache {
+  private final CacheLayout layout;
+  private final Ledger ledger;
+  private final EntryLocks locks;
+  private final Quarantine quarantine;
+  private final CacheFill fill;
+  private final EntryCheck check;
+  private final Policy policy;
+
+  private ImageCache(CacheLayout layout, Ledger ledger, CacheFill fill, Policy policy) {
+    this.layout = layout;
+    this.ledger = ledger;
+    this.locks = new EntryLocks(layout.locks());
+    this.quarantine = new Quarantine(layout);
+    this.fill = fill;
+    this.policy = policy;
+    this.check = new EntryCheck(layout, ledger, locks, quarantine);
+  }
+
+  /** The cache of {@code config}: directory, host key, policy, trust settings, {@code force_raw_images}. */
+  public static ImageCache open(ImgtrustConfig config) throws ImageTrustException {
+    Path dir = config.cacheDir();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot create cache " + dir + ": " + IoErrors.describe(e), e);
+    }
+    CacheLayout layout = new CacheLayout(dir);
+    Ledger ledger = Ledger.open(layout.records(), HostKey.loadOrCreate(config.path(Key.HOST_KEY_FILE)));
+    CacheFill fill = new CacheFill(layout, ledger, ImageVerifier.fromConfig(config), new RawConverter("qemu-img"),
+        config.bool(Key.FORCE_RAW_IMAGES));
+    return new ImageCache(layout, ledger, fill, Policy.fromConfig(config));
+  }
+
+  public Path directory() {
+    return layout.dir();
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  /**
+   * Fills the cache with {@code source} (the download), verified against {@code meta}. An entry that is already
+   * present and valid is returned as is; one without a valid record is quarantined and refilled.
+   */
+  public CacheEntry add(Path source, ImageMetadata meta) throws ImageTrustException {
+    String name = CacheLayout.nameOf(meta.id());
+    try (EntryLocks.Held lock = locks.acquire(name)) {
+      fill.removeLeftovers(name);
+      if (Files.exists(layout.file(name), LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          return Entries.valid(layout, ledger, meta.id(), name);
+        } catch (ImageTrustException e) {
+          Entries.quarantine(layout, ledger, quarantine, meta.id(), name, e);
+        }
+      }
+      return fill.fill(name, source, meta);
+    }
+  }
+
+  /**
+   * The valid entry of {@code imageId}, without hashing it: its record's seal verifies and names this very file.
+   *
+   * @throws ImageTrustException {@code NOT_CACHED} or {@code RECORD_INVALID}
+   */
+  public CacheEntry entry(String imageId) throws ImageTrustException {
+    return Entries.valid(layout, ledger, imageId, CacheLayout.nameOf(imageId));
+  }
+
+  /**
+   * Hashes the entry again and compares it with its record, chunk by chunk; concurrent callers share one pass. On
+   * failure in {@code mode = enforce} the file is quarantined and the refusal thrown ({@code DIGEST_MISMATCH} names
+   * the first bad chunk); in {@code warn} it is logged and returned in {@link CheckResult#failure()}.
+   */
+  public CheckResult verify(String imageId) throws ImageTrustException {
+    return check.check(imageId, policy.enforce());
+  }
+
+  /** Quarantines an entry a consumer found bad (e.g. a failed import), marking its record. */
+  public void quarantine(CacheEntry entry, ImageTrustException why) throws ImageTrustException {
+    try (EntryLocks.Held lock = locks.acquire(entry.name())) {
+      Entries.quarantine(layout, ledger, quarantine, entry.imageId(), entry.name(), why);
+    }
+  }
+
+  /** Every entry with a record file, and its state. */
+  public ImmutableList<EntryStatus> list() throws ImageTrustException {
+    ImmutableList.Builder<EntryStatus> out = ImmutableList.builder();
+    for (String name : ledger.names()) {
+      out.add(EntryStatus.of(name, ledger.read(name), layout.file(name)));
+    }
+    return out.build();
+  }
+
+  /** The reason files of quarantined cache files, oldest first. */
+  public ImmutableList<Path> quarantined() throws ImageTrustException {
+    return quarantine.reasonFiles();
+  }
+
+  /** The record file of {@code imageId}'s entry (for operators and tests). */
+  public Path recordFile(String imageId) {
+    return ledger.pathOf(CacheLayout.nameOf(imageId));
+  }
+
+  /** The cache file {@code imageId} would have. */
+  public Path fileOf(String imageId) {
+    return layout.file(CacheLayout.nameOf(imageId));
+  }
+
+  /** The entry of {@code imageId} if it is valid, else empty (for listings). */
+  public Optional<CacheEntry> find(String imageId) {
+    try {
+      return Optional.of(entry(imageId));
+    } catch (ImageTrustException e) {
+      return Optional.empty();
+    }
+  }
+}

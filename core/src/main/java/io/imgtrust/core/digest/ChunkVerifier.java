@@ -1,0 +1,172 @@
+package io.imgtrust.core.digest;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.hash.HashCode;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.metadata.HashAlgorithm;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * Checks a file against known chunk digests (SHA-256 per {@link DigestPlan#CHUNK_SIZE}), chunks spread over all
+ * cores, in one read. Stops at the first mismatch it sees and then names the lowest-offset bad chunk exactly (chunks
+ * before it that were not yet checked are checked one by one). The file is opened read-only without following a
+ * symbolic link.
+ */
+public final class ChunkVerifier {
+  private final int lanes;
+
+  private ChunkVerifier(int lanes) {
+    this.lanes = lanes;
+  }
+
+  /** A verifier using every available core. */
+  public static ChunkVerifier create() {
+    return new ChunkVerifier(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** A verifier with {@code lanes} hashing threads. */
+  public static ChunkVerifier withLanes(int lanes) {
+    return new ChunkVerifier(Math.max(1, lanes));
+  }
+
+  /**
+   * Verifies {@code file}; returns the number of bytes hashed.
+   *
+   * @throws ImageTrustException {@code DIGEST_MISMATCH} with details {@code chunk} and {@code offset}, or
+   *     {@code SIZE_MISMATCH} when the file has another number of chunks
+   */
+  public long verify(Path file, ImmutableList<HashCode> expected) throws ImageTrustException, IOException {
+    return verifyInto(file, expected, null);
+  }
+
+  /**
+   * Verifies {@code file} and writes its bytes to {@code sink} (when not null) in the same read. A chunk may reach the
+   * sink before its check completes, so on failure the caller must discard what the sink holds.
+   */
+  public long verifyInto(Path file, ImmutableList<HashCode> expected, ImageSink sink)
+      throws ImageTrustException, IOException {
+    ConcurrentSkipListSet<Long> bad = new ConcurrentSkipListSet<>();
+    BitSet done = new BitSet();
+    List<Lane> ls = new ArrayList<>();
+    for (int i = 0; i < lanes; i++) {
+      ls.add(new CheckLane(i, lanes, expected, bad, done, sink));
+    }
+    long total;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        total = new FanOut(ls, DigestPlan.CHUNK_SIZE, 8).run(ch);
+      } catch (Mismatch m) {
+        throw mismatch(firstBad(ch, expected, bad.first(), done));
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException("chunk check failed: " + e, e);
+      }
+    }
+    long chunks = (total + DigestPlan.CHUNK_SIZE - 1) / DigestPlan.CHUNK_SIZE;
+    if (chunks != expected.size()) {
+      throw ImageTrustException.of(Reason.SIZE_MISMATCH, file + " has " + chunks + " chunks, the record "
+          + expected.size(), ImmutableMap.of("actual_bytes", total));
+    }
+    return total;
+  }
+
+  private static long firstBad(FileChannel ch, ImmutableList<HashCode> expected, long seen, BitSet done)
+      throws IOException {
+    ByteBuffer buf = ByteBuffer.allocateDirect(DigestPlan.CHUNK_SIZE);
+    for (long i = 0; i < seen; i++) {
+      synchronized (done) {
+        if (done.get((int) i)) {
+          continue;
+        }
+      }
+      buf.clear();
+      long pos = i * DigestPlan.CHUNK_SIZE;
+      while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) >= 0) {
+        // fill the chunk
+      }
+      buf.flip();
+      MessageDigest md = HashAlgorithm.SHA256.newDigest();
+      md.update(buf);
+      if (!MessageDigest.isEqual(md.digest(), expected.get((int) i).asBytes())) {
+        return i;
+      }
+    }
+    return seen;
+  }
+
+  private static ImageTrustException mismatch(long chunk) {
+    long offset = chunk * DigestPlan.CHUNK_SIZE;
+    return ImageTrustException.of(Reason.DIGEST_MISMATCH,
+        "chunk " + chunk + " (bytes " + offset + "-" + (offset + DigestPlan.CHUNK_SIZE - 1) + ") differs from the record",
+        ImmutableMap.of("chunk", chunk, "offset", offset));
+  }
+
+  /** Thrown inside a lane to stop the read at the first mismatch. */
+  private static final class Mismatch extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Mismatch() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final class CheckLane implements Lane {
+    private final int lane;
+    private final int lanes;
+    private final ImmutableList<HashCode> expected;
+    private final ConcurrentSkipListSet<Long> bad;
+    private final BitSet done;
+    private final MessageDigest md = HashAlgorithm.SHA256.newDigest();
+    private final ImageSink sink;
+
+    CheckLane(int lane, int lanes, ImmutableList<HashCode> expected, ConcurrentSkipListSet<Long> bad, BitSet done,
+        ImageSink sink) {
+      this.sink = sink;
+      this.lane = lane;
+      this.lanes = lanes;
+      this.expected = expected;
+      this.bad = bad;
+      this.done = done;
+    }
+
+    @Override
+    public boolean wants(long index) {
+      return index % lanes == lane;
+    }
+
+    @Override
+    public void accept(long index, ByteBuffer data) throws Mismatch, IOException {
+      if (sink != null) {
+        sink.write(data.duplicate(), index * DigestPlan.CHUNK_SIZE);
+      }
+      md.update(data);
+      byte[] got = md.digest();
+      if (index >= expected.size() || !MessageDigest.isEqual(got, expected.get((int) index).asBytes())) {
+        if (index < expected.size()) {
+          bad.add(index);
+          throw new Mismatch();
+        }
+        return;
+      }
+      synchronized (done) {
+        done.set((int) index);
+      }
+    }
+
+    @Override
+    public void finish() {}
+  }
+}

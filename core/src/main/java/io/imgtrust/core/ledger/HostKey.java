@@ -1,0 +1,103 @@
+package io.imgtrust.core.ledger;
+
+import com.google.common.io.BaseEncoding;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's secret HMAC-SHA256 key that seals ledger records. Kept outside the image cache; created with mode 0600
+ * on first use (atomically, so concurrent first uses agree on one key). The key bytes never leave this class.
+ */
+public final class HostKey {
+  private static final Logger log = LoggerFactory.getLogger(HostKey.class);
+  private static final int BYTES = 32;
+
+  private final SecretKeySpec key;
+
+  private HostKey(byte[] raw) {
+    this.key = new SecretKeySpec(raw, "HmacSHA256");
+  }
+
+  /** Loads the key at {@code file}, creating it (0600, parent directories 0700) when missing. */
+  public static HostKey loadOrCreate(Path file) throws ImageTrustException {
+    try {
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        create(file);
+      }
+      return new HostKey(read(file));
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "host key " + file + ": " + IoErrors.describe(e), e);
+    }
+  }
+
+  /** A key from raw bytes (tests). */
+  public static HostKey of(byte[] raw) {
+    if (raw.length < 16) {
+      throw new IllegalArgumentException("host key too short");
+    }
+    return new HostKey(raw.clone());
+  }
+
+  private static void create(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_EXECUTE));
+    }
+    byte[] raw = new byte[BYTES];
+    new SecureRandom().nextBytes(raw);
+    try {
+      AtomicFiles.create(file, (BaseEncoding.base16().lowerCase().encode(raw) + "\n").getBytes(StandardCharsets.US_ASCII),
+          "rw-------");
+      log.info("created host key {}", file);
+    } catch (FileAlreadyExistsException e) {
+      log.debug("host key {} was created concurrently", file);
+    }
+  }
+
+  private static byte[] read(Path file) throws IOException, ImageTrustException {
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+    if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
+      log.warn("host key {} is readable by other users; anyone who can read it can forge ledger records", file);
+    }
+    String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+    try {
+      byte[] raw = BaseEncoding.base16().lowerCase().decode(text);
+      if (raw.length < 16) {
+        throw new IllegalArgumentException("short");
+      }
+      return raw;
+    } catch (IllegalArgumentException e) {
+      throw ImageTrustException.of(Reason.BAD_CONFIG, "host key " + file + " is not at least 32 hex digits");
+    }
+  }
+
+  /** HMAC-SHA256 of {@code data} under this key. */
+  byte[] mac(byte[] data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac.doFinal(data);
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+}

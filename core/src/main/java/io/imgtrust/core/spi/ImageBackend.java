@@ -1,0 +1,32 @@
+package io.imgtrust.core.spi;
+
+import io.imgtrust.core.ImageTrustException;
+
+/**
+ * A disk backend: turns a verified cache entry into an instance disk, and checks what a domain boots.
+ *
+ * <p>Contract (checked by the core's backend contract test): {@link #prepare} yields a disk holding exactly the
+ * image's bytes, verified against the entry's record as the backend consumes them; on any failure nothing is left
+ * behind (no file, directory, LV or RBD image, not even under a temporary name), a verification failure quarantines
+ * the entry, and a typed {@link ImageTrustException} is thrown. Implementations are thread-safe: concurrent prepares
+ * of one image (for different instances) all succeed.
+ */
+public interface ImageBackend {
+  /**
+   * Makes the instance's disk from {@code request.entry()}. The entry is re-validated first (its record may have
+   * changed since the entry was handed out), so a record that no longer verifies is refused ({@code RECORD_INVALID}).
+   */
+  PreparedDisk prepare(SpawnRequest request) throws ImageTrustException;
+
+  /**
+   * Checks a domain right before it boots ({@code domainXml} is libvirt's full domain XML). Backends whose disk stays
+   * backed by the cache (qcow2) verify the backing chain here; import backends do nothing.
+   */
+  void beforeBoot(String domainXml) throws ImageTrustException;
+
+  /** Removes the disk {@code prepare} made for {@code instance}; a missing disk is not an error. */
+  void remove(String instance, String disk) throws ImageTrustException;
+
+  /** One line for logs and {@code --help}: the backend and where its disks live. */
+  String describe();
+}

@@ -1,0 +1,62 @@
+package io.imgtrust.core.spi;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import io.imgtrust.core.cache.CacheEntry;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * What to prepare: an instance's disk from a cache entry, optionally grown to a size. Immutable. Instance and disk
+ * names are plain identifiers (no path separators), so they can name files and volumes safely.
+ */
+public final class SpawnRequest {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private final String instance;
+  private final String disk;
+  private final CacheEntry entry;
+  private final OptionalLong sizeBytes;
+
+  private SpawnRequest(String instance, String disk, CacheEntry entry, OptionalLong sizeBytes) {
+    checkArgument(NAME.matcher(instance).matches(), "instance name '%s' is not a plain identifier", instance);
+    checkArgument(NAME.matcher(disk).matches(), "disk name '%s' is not a plain identifier", disk);
+    this.instance = instance;
+    this.disk = disk;
+    this.entry = checkNotNull(entry);
+    this.sizeBytes = sizeBytes;
+  }
+
+  /** The root disk ({@code disk}) of {@code instance}, at the image's own size. */
+  public static SpawnRequest of(String instance, CacheEntry entry) {
+    return new SpawnRequest(instance, "disk", entry, OptionalLong.empty());
+  }
+
+  /** Whether {@code name} is acceptable as an instance or disk name. */
+  public static boolean isPlainName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
+  /** This request with the disk grown to {@code bytes}. */
+  public SpawnRequest withSize(long bytes) {
+    return new SpawnRequest(instance, disk, entry, OptionalLong.of(bytes));
+  }
+
+  public String instance() {
+    return instance;
+  }
+
+  public String disk() {
+    return disk;
+  }
+
+  public CacheEntry entry() {
+    return entry;
+  }
+
+  /** The requested disk size; empty means the image's size. */
+  public OptionalLong sizeBytes() {
+    return sizeBytes;
+  }
+}
