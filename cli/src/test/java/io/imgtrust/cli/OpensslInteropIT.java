@@ -534,21 +534,6 @@ class OpensslInteropIT {
     }
 
     private static Path locateLauncher() {
-        String root = System.getProperty("imgtrust.root");
-        if (root != null && !root.isBlank() && Files.isRegularFile(Path.of(root).resolve("imgtrust"))) {
-            return checked(Path.of(root).resolve("imgtrust"));
-        }
-        for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("imgtrust")) && Files.isRegularFile(d.resolve("pom.xml"))) {
-                return checked(d.resolve("imgtrust"));
-            }
-        }
-        return fail("imgtrust launcher not found (imgtrust.root=%s, user.dir=%s)", root,
-                System.getProperty("user.dir"));
-    }
-
-    private static Path checked(Path launcher) {
-        assertThat(Files.isExecutable(launcher)).as("%s is executable", launcher).isTrue();
-        return launcher;
+        return Launcher.locate();
     }
 }
