@@ -5,6 +5,8 @@ import com.google.common.collect.ImmutableSet;
 import com.google.common.hash.HashCode;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.cache.CacheEntry;
+import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.digest.DigestPlan;
@@ -12,6 +14,7 @@ import io.imgtrust.core.digest.ImageDigester;
 import io.imgtrust.core.digest.ImageDigests;
 import io.imgtrust.core.metadata.GlanceMetadata;
 import io.imgtrust.core.metadata.HashAlgorithm;
+import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.metadata.SignatureProperties;
 import io.imgtrust.core.signature.ImageSigner;
 import io.imgtrust.core.verify.ImageVerifier;
@@ -38,7 +41,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run the whole story in a fresh directory: make a test CA and signing certificate, an image, "
-        + "sign it, write its Glance metadata and a config, verify it, then flip one byte and show the refusal.",
+        + "sign it, write its Glance metadata and a config, verify it, flip one byte and show the refusal; fill "
+        + "the cache, recheck it, rot one bit of the cache file and show the quarantine and the refill.",
         "Needs no root, no network and no services. Exit 0 when every step behaved as expected."})
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand Root root;
@@ -70,14 +74,47 @@ final class DemoCommand implements Callable<Integer> {
     Path tampered = d.resolve("image-tampered.raw");
     Files.copy(image, tampered);
     long offset = flipByte(tampered);
-    step("tamper: flipped one byte at offset " + offset + " of a copy");
+    step("tamper: flipped one byte at offset " + offset + " of a copy of the download");
     ImageTrustException refused = expectRefusal(config, tampered, meta);
     step("verify tampered copy: refused with " + refused.reason() + " (exit " + refused.reason().exitCode()
         + "): " + refused.getMessage());
+    cacheStory(config, image, GlanceMetadata.read(meta));
     ObjectNode o = Output.ok().put("dir", d.toString());
     steps.forEach(o.putArray("steps")::add);
     root.output().success(o, List.of("demo OK; files are in " + d));
     return 0;
+  }
+
+  private void cacheStory(ImgtrustConfig config, Path image, ImageMetadata meta) throws Exception {
+    ImageCache cache = ImageCache.open(config);
+    CacheEntry e = cache.add(image, meta);
+    step("cache add: " + e.file() + " filled (verified while copied), read-only, record sealed with the host key");
+    step("cache verify: OK, " + cache.verify(meta.id()).bytesHashed() + " bytes rechecked chunk by chunk");
+    long offset = rot(e.file());
+    step("bit rot: one bit flipped at offset " + offset + " of the cache file (size and mtime unchanged)");
+    try {
+      cache.verify(meta.id());
+      throw ImageTrustException.of(Reason.INTERNAL, "the rotten cache file was not refused");
+    } catch (ImageTrustException x) {
+      if (x.reason() != Reason.DIGEST_MISMATCH) {
+        throw x;
+      }
+      step("cache verify: refused with DIGEST_MISMATCH at chunk " + x.details().get("chunk") + "; moved to "
+          + cache.quarantined().get(cache.quarantined().size() - 1).getParent() + " with a JSON reason");
+    }
+    cache.add(image, meta);
+    step("cache add again: refilled from the download; cache verify OK, " + cache.verify(meta.id()).bytesHashed()
+        + " bytes");
+  }
+
+  private static long rot(Path file) throws IOException {
+    var mtime = Files.getLastModifiedTime(file);
+    var perms = Files.getPosixFilePermissions(file);
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    long offset = flipByte(file);
+    Files.setPosixFilePermissions(file, perms);
+    Files.setLastModifiedTime(file, mtime);
+    return offset;
   }
 
   private ImgtrustConfig setUp(Path d, Path image, Path meta) throws Exception {
@@ -100,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
     Path conf = d.resolve("imgtrust.conf");
     Files.writeString(conf, String.join("\n", "[DEFAULT]", "instances_path = " + d.resolve("instances"), "",
         "[verification]", "verify_signatures = true", "certificates_dir = " + certs,
-        "trusted_certs_dir = " + trusted, ""));
+        "trusted_certs_dir = " + trusted, "host_key_file = " + d.resolve("host.key"), ""));
     step("config: " + conf);
     return ConfigLoader.load(conf);
   }

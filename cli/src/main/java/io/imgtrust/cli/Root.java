@@ -11,8 +11,6 @@ import picocli.CommandLine.Option;
 /** The options every command shares: where the configuration is and how to print. */
 @Command(name = "imgtrust", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Verifies that VM images are intact and signed by someone you trust.",
-    subcommands = {VerifyCommand.class, SignCommand.class, CacheCommand.class, DemoCommand.class,
-        BenchCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         " 0:success",

@@ -79,8 +79,10 @@ class MainTest {
 
     JsonNode j = json();
     assertThat(j.get("ok").asBoolean()).isTrue();
-    assertThat(j.get("steps")).hasSize(7);
+    assertThat(j.get("steps")).hasSize(12);
     assertThat(j.get("steps").get(6).asText()).contains("DIGEST_MISMATCH");
+    assertThat(j.get("steps").get(10).asText()).contains("DIGEST_MISMATCH").contains(".quarantine");
+    assertThat(j.get("steps").get(11).asText()).contains("refilled");
   }
 
   @Test

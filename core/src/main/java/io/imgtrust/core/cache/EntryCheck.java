@@ -3,7 +3,11 @@ package io.imgtrust.core.cache;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.digest.ChunkVerifier;
+import com.google.common.collect.ImmutableMap;
+import io.imgtrust.core.digest.DigestPlan;
+import io.imgtrust.core.digest.ImageDigests;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.ledger.LedgerRecord;
 import java.io.IOException;
@@ -12,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rechecks one entry against its record, chunk by chunk on all cores. One pass per entry at a time: threads of this
+ * Rechecks one entry against its record, chunk by chunk on all cores. Hashing starts as soon as the entry lock is
+ * held and runs while the record is read and its seal checked; it is cancelled if the record turns out invalid. One pass per entry at a time: threads of this
  * process share a running pass ({@link SingleFlight}); another process waits on the entry lock and, when the record
  * says the entry was verified after it started waiting, reuses that result instead of hashing again.
  */
@@ -42,22 +47,45 @@ final class EntryCheck {
   private CheckResult checkLocked(String imageId, String name, Instant started, boolean enforce)
       throws ImageTrustException {
     try (EntryLocks.Held lock = locks.acquire(name)) {
-      LedgerRecord record = Entries.valid(layout, ledger, imageId, name).record();
-      if (!record.verifiedAt().isBefore(started)) {
-        log.info("image {}: verified by another process while waiting; not hashing again", imageId);
-        return new CheckResult(imageId, 0, true, null);
+      Hashing pass = Hashing.start(layout.file(name));
+      try {
+        LedgerRecord record = Entries.valid(layout, ledger, imageId, name).record();
+        if (!record.verifiedAt().isBefore(started)) {
+          log.info("image {}: verified by another process while waiting; not hashing again", imageId);
+          return new CheckResult(imageId, 0, true, null);
+        }
+        long t0 = System.nanoTime();
+        ImageDigests d = pass.result();
+        compare(layout.file(name), d, record);
+        ledger.write(record.toBuilder().verifiedAt(Instant.now()).build());
+        log.info("image {}: rechecked {} bytes in {} chunks ({} ms after the record was read)", imageId,
+            d.bytesHashed(), record.chunks().size(), (System.nanoTime() - t0) / 1_000_000);
+        return new CheckResult(imageId, d.bytesHashed(), false, null);
+      } finally {
+        pass.cancel();
       }
-      long t0 = System.nanoTime();
-      long bytes = ChunkVerifier.create().verify(layout.file(name), record.chunks());
-      ledger.write(record.toBuilder().verifiedAt(Instant.now()).build());
-      log.info("image {}: rechecked {} bytes in {} chunks, {} ms", imageId, bytes, record.chunks().size(),
-          (System.nanoTime() - t0) / 1_000_000);
-      return new CheckResult(imageId, bytes, false, null);
     } catch (ImageTrustException e) {
       return refused(imageId, name, e, enforce);
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read cache file " + layout.file(name) + ": "
           + IoErrors.describe(e), e);
+    }
+  }
+
+  /** Compares the chunk leaves of a pass with the record; names the first chunk that differs. */
+  static void compare(Path file, ImageDigests d, LedgerRecord record) throws ImageTrustException {
+    int n = Math.min(d.chunks().size(), record.chunks().size());
+    for (int i = 0; i < n; i++) {
+      if (!MessageDigest.isEqual(d.chunks().get(i).asBytes(), record.chunks().get(i).asBytes())) {
+        long offset = (long) i * DigestPlan.CHUNK_SIZE;
+        throw ImageTrustException.of(Reason.DIGEST_MISMATCH, "chunk " + i + " (bytes " + offset + "-"
+            + (offset + DigestPlan.CHUNK_SIZE - 1) + ") of " + file + " differs from the record",
+            ImmutableMap.of("chunk", (long) i, "offset", offset));
+      }
+    }
+    if (d.chunks().size() != record.chunks().size() || d.bytesHashed() != record.size()) {
+      throw ImageTrustException.of(Reason.SIZE_MISMATCH, file + " has " + d.bytesHashed() + " bytes, the record "
+          + record.size(), ImmutableMap.of("expected", record.size(), "actual", d.bytesHashed()));
     }
   }
 

@@ -1,9 +1,9 @@
 package io.imgtrust.core.format;
 
+import io.imgtrust.core.ImageTrustException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import io.imgtrust.core.ImageTrustException;
 
 /**
  * The qcow2 header extensions imgtrust cares about, read from the header cluster.

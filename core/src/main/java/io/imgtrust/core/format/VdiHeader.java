@@ -1,5 +1,6 @@
 package io.imgtrust.core.format;
 
+import com.google.common.collect.ImmutableMap;
 import io.imgtrust.core.ImageTrustException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,7 +52,7 @@ final class VdiHeader {
       throw malformed("block map of " + blocks + " blocks is too small for disk size " + diskSize);
     }
     if (h.getLong(0x1a8) != 0 || h.getLong(0x1b0) != 0 || h.getLong(0x1b8) != 0 || h.getLong(0x1c0) != 0) {
-      throw Refusals.unsafe(ImageFormat.VDI, "links to a parent image", com.google.common.collect.ImmutableMap.of());
+      throw Refusals.unsafe(ImageFormat.VDI, "links to a parent image", ImmutableMap.of());
     }
     return InspectedImage.builder(ImageFormat.VDI, diskSize & ~511L).build();
   }

@@ -3,6 +3,7 @@ package io.imgtrust.core.format;
 import io.imgtrust.core.ImageTrustException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the virtual size and parent of a VHDX (little-endian) from its region table and metadata region.
@@ -30,7 +31,7 @@ final class VhdxReader {
   static InspectedImage read(ImageFile file) throws ImageTrustException {
     long metadataOffset = metadataRegion(file);
     ByteBuffer table = read(file, metadataOffset, TABLE_SIZE, "metadata table");
-    if (!"metadata".equals(CStrings.decode(table, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+    if (!"metadata".equals(CStrings.decode(table, 0, 8, StandardCharsets.ISO_8859_1))) {
       throw malformed("metadata table signature missing");
     }
     int count = Short.toUnsignedInt(table.getShort(10));

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,15 +223,5 @@ class FormatInspectorTest {
     assertThat(refusal(() -> FormatInspector.inspect(dir)).reason()).isEqualTo(Reason.FILE_UNREADABLE);
     assertThat(refusal(() -> FormatInspector.inspect(dir.resolve("nope"))).reason())
         .isEqualTo(Reason.FILE_UNREADABLE);
-  }
-
-  static byte[] mutate(byte[] valid, java.util.function.Consumer<ByteBuffer> change) {
-    byte[] copy = valid.clone();
-    change.accept(ByteBuffer.wrap(copy));
-    return copy;
-  }
-
-  static ByteBuffer le(ByteBuffer b) {
-    return b.order(ByteOrder.LITTLE_ENDIAN);
   }
 }

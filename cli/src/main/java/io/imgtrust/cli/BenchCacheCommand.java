@@ -1,0 +1,75 @@
+package io.imgtrust.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import io.imgtrust.core.cache.CacheEntry;
+import io.imgtrust.core.cache.ImageCache;
+import io.imgtrust.core.config.ConfigLoader;
+import io.imgtrust.core.digest.DigestPlan;
+import io.imgtrust.core.digest.ImageDigester;
+import io.imgtrust.core.metadata.HashAlgorithm;
+import io.imgtrust.core.metadata.ImageMetadata;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code imgtrust bench cache}: {@code imgtrust cache verify} of one entry against sha256sum and openssl. */
+@Command(name = "cache", mixinStandardHelpOptions = true,
+    description = "Time `imgtrust cache verify` of one entry (whole command, JVM start included) against "
+        + "`sha256sum` and `openssl dgst -sha256` of the same file, side by side; print medians and ratios.")
+final class BenchCacheCommand implements Callable<Integer> {
+  @ParentCommand BenchCommand bench;
+
+  @Option(names = "--size-mib", defaultValue = "1024", description = "Entry size (default: ${DEFAULT-VALUE}).")
+  int sizeMib;
+
+  @Option(names = "--runs", defaultValue = "5", description = "Timed rounds (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(names = "--dir", description = "Work directory (default: a new one under /var/tmp, removed after).")
+  Path dir;
+
+  @Override
+  public Integer call() throws Exception {
+    Root root = (Root) bench.spec.parent().userObject();
+    Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Path.of("/var/tmp"), "bench-");
+    try {
+      Path image = d.resolve("image.raw");
+      BenchVerifyCommand.writeRandom(image, (long) sizeMib << 20);
+      Path config = d.resolve("imgtrust.conf");
+      Files.writeString(config, "[DEFAULT]\ninstances_path = " + d.resolve("instances") + "\n[verification]\n"
+          + "host_key_file = " + d.resolve("host.key") + "\n");
+      var digests = ImageDigester.create().digest(image, DigestPlan.of(Set.of(HashAlgorithm.SHA256)));
+      ImageMetadata meta = ImageMetadata.builder().id("bench-cache").diskFormat("raw").size(Files.size(image))
+          .multihash(ImageMetadata.Digest.of(HashAlgorithm.SHA256,
+              digests.whole(HashAlgorithm.SHA256).orElseThrow().asBytes())).build();
+      CacheEntry e = ImageCache.open(ConfigLoader.load(config)).add(image, meta);
+      List<String> verify = new ArrayList<>(BenchVerifyCommand.launcher());
+      verify.addAll(List.of("--config", config.toString(), "cache", "verify", "bench-cache"));
+      Timings t = new Timings()
+          .add("imgtrust cache verify", verify)
+          .add("sha256sum", List.of("sha256sum", e.file().toString()))
+          .add("openssl dgst -sha256", List.of("openssl", "dgst", "-sha256", e.file().toString()));
+      t.run(runs);
+      ObjectNode header = Output.ok().put("benchmark", "cache").put("size_mib", sizeMib).put("runs", runs)
+          .put("cores", Runtime.getRuntime().availableProcessors());
+      BenchReport r = new BenchReport("bench cache: " + sizeMib + " MiB entry, medians of " + runs
+          + " side-by-side rounds, whole commands", t, header)
+          .ratio("imgtrust cache verify", "sha256sum", 0.35)
+          .ratio("imgtrust cache verify", "openssl dgst -sha256", 0.8);
+      root.output().success(r.json(), r.text());
+      return 0;
+    } finally {
+      if (dir == null) {
+        MoreFiles.deleteRecursively(d, RecursiveDeleteOption.ALLOW_INSECURE);
+      }
+    }
+  }
+}
