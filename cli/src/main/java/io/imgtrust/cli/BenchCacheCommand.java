@@ -1,8 +1,6 @@
 package io.imgtrust.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench cache}: {@code imgtrust cache verify} of one entry against sha256sum and openssl. */
@@ -27,22 +24,14 @@ import picocli.CommandLine.ParentCommand;
 final class BenchCacheCommand implements Callable<Integer> {
   @ParentCommand BenchCommand bench;
 
-  @Option(names = "--size-mib", defaultValue = "1024", description = "Entry size (default: ${DEFAULT-VALUE}).")
-  int sizeMib;
-
-  @Option(names = "--runs", defaultValue = "5", description = "Timed rounds (default: ${DEFAULT-VALUE}).")
-  int runs;
-
-  @Option(names = "--dir", description = "Work directory (default: a new one under /var/tmp, removed after).")
-  Path dir;
+  @picocli.CommandLine.Mixin BenchOptions opts;
 
   @Override
   public Integer call() throws Exception {
     Root root = (Root) bench.spec.parent().userObject();
-    Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Path.of("/var/tmp"), "bench-");
-    try {
+    return opts.inWorkDir(d -> {
       Path image = d.resolve("image.raw");
-      BenchVerifyCommand.writeRandom(image, (long) sizeMib << 20);
+      BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
       Path config = d.resolve("imgtrust.conf");
       Files.writeString(config, "[DEFAULT]\ninstances_path = " + d.resolve("instances") + "\n[verification]\n"
           + "host_key_file = " + d.resolve("host.key") + "\n");
@@ -57,19 +46,15 @@ final class BenchCacheCommand implements Callable<Integer> {
           .add("imgtrust cache verify", verify)
           .add("sha256sum", List.of("sha256sum", e.file().toString()))
           .add("openssl dgst -sha256", List.of("openssl", "dgst", "-sha256", e.file().toString()));
-      t.run(runs);
-      ObjectNode header = Output.ok().put("benchmark", "cache").put("size_mib", sizeMib).put("runs", runs)
+      t.run(opts.runs);
+      ObjectNode header = Output.ok().put("benchmark", "cache").put("size_mib", opts.sizeMib).put("runs", opts.runs)
           .put("cores", Runtime.getRuntime().availableProcessors());
-      BenchReport r = new BenchReport("bench cache: " + sizeMib + " MiB entry, medians of " + runs
+      BenchReport r = new BenchReport("bench cache: " + opts.sizeMib + " MiB entry, medians of " + opts.runs
           + " side-by-side rounds, whole commands", t, header)
           .ratio("imgtrust cache verify", "sha256sum", 0.35)
           .ratio("imgtrust cache verify", "openssl dgst -sha256", 0.8);
       root.output().success(r.json(), r.text());
       return 0;
-    } finally {
-      if (dir == null) {
-        MoreFiles.deleteRecursively(d, RecursiveDeleteOption.ALLOW_INSECURE);
-      }
-    }
+    });
   }
 }

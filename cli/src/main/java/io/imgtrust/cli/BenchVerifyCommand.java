@@ -3,8 +3,6 @@ package io.imgtrust.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigester;
 import io.imgtrust.core.digest.ImageDigests;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -35,22 +32,14 @@ import picocli.CommandLine.ParentCommand;
 final class BenchVerifyCommand implements Callable<Integer> {
   @ParentCommand BenchCommand bench;
 
-  @Option(names = "--size-mib", defaultValue = "1024", description = "File size (default: ${DEFAULT-VALUE}).")
-  int sizeMib;
-
-  @Option(names = "--runs", defaultValue = "5", description = "Timed rounds (default: ${DEFAULT-VALUE}).")
-  int runs;
-
-  @Option(names = "--dir", description = "Work directory (default: a new one under /var/tmp, removed after).")
-  Path dir;
+  @picocli.CommandLine.Mixin BenchOptions opts;
 
   @Override
   public Integer call() throws Exception {
     Root root = (Root) bench.spec.parent().userObject();
-    Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Path.of("/var/tmp"), "bench-");
-    try {
+    return opts.inWorkDir(d -> {
       Path image = d.resolve("image.raw");
-      writeRandom(image, (long) sizeMib << 20);
+      writeRandom(image, opts.sizeBytes());
       Fixture f = Fixture.create(d, image);
       List<String> it = launcher();
       Timings t = new Timings()
@@ -62,10 +51,10 @@ final class BenchVerifyCommand implements Callable<Integer> {
               List.of("sha256sum", image.toString())))
           .add("imgtrust verify: sha256 multihash only", verify(it, f, "mh256"))
           .add("imgtrust verify: sha256 multihash + signature", verify(it, f, "mh256-sig"));
-      t.run(runs);
-      ObjectNode header = Output.ok().put("benchmark", "verify").put("size_mib", sizeMib).put("runs", runs)
+      t.run(opts.runs);
+      ObjectNode header = Output.ok().put("benchmark", "verify").put("size_mib", opts.sizeMib).put("runs", opts.runs)
           .put("cores", Runtime.getRuntime().availableProcessors());
-      BenchReport r = new BenchReport("bench verify: " + sizeMib + " MiB file, medians of " + runs
+      BenchReport r = new BenchReport("bench verify: " + opts.sizeMib + " MiB file, medians of " + opts.runs
           + " side-by-side rounds, whole commands", t, header)
           .ratio("imgtrust verify: signature only", "openssl dgst -sha256", 1.3)
           .ratio("imgtrust verify: sha512 multihash + signature", "openssl dgst -sha512", 1.15)
@@ -73,11 +62,7 @@ final class BenchVerifyCommand implements Callable<Integer> {
           .ratio("imgtrust verify: sha256 multihash + signature", "imgtrust verify: sha256 multihash only", 1.05);
       root.output().success(r.json(), r.text());
       return 0;
-    } finally {
-      if (dir == null) {
-        MoreFiles.deleteRecursively(d, RecursiveDeleteOption.ALLOW_INSECURE);
-      }
-    }
+    });
   }
 
   private static List<String> verify(List<String> launcher, Fixture f, String meta) {

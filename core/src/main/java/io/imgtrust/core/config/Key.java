@@ -30,7 +30,9 @@ public enum Key {
   RECHECK("verification", "recheck", Type.choice("always", "interval", "never"), "always"),
   RECHECK_INTERVAL_SECONDS("verification", "recheck_interval_seconds", Type.NON_NEGATIVE_INT, "3600"),
   RECHECK_SIGNATURE("verification", "recheck_signature", Type.BOOLEAN, "false"),
-  HOST_KEY_FILE("verification", "host_key_file", Type.PATH, "/etc/imgtrust/host.key");
+  HOST_KEY_FILE("verification", "host_key_file", Type.PATH, "/etc/imgtrust/host.key"),
+
+  PLOOP_FORMAT("ploop", "format", Type.choice("expanded", "raw"), "expanded");
 
   private final String section;
   private final String name;

@@ -48,20 +48,22 @@ public final class ChunkVerifier {
    *     {@code SIZE_MISMATCH} when the file has another number of chunks
    */
   public long verify(Path file, ImmutableList<HashCode> expected) throws ImageTrustException, IOException {
-    return verifyInto(file, expected, null);
+    return verifyWith(file, expected, null);
   }
 
   /**
-   * Verifies {@code file} and writes its bytes to {@code sink} (when not null) in the same read. A chunk may reach the
-   * sink before its check completes, so on failure the caller must discard what the sink holds.
+   * Verifies {@code file} while {@code extra} (when not null, e.g. a writer) sees the same buffers in order. On a
+   * mismatch the read stops and the lowest bad chunk is named; {@code extra} may have seen it.
    */
-  public long verifyInto(Path file, ImmutableList<HashCode> expected, ImageSink sink)
-      throws ImageTrustException, IOException {
+  long verifyWith(Path file, ImmutableList<HashCode> expected, Lane extra) throws ImageTrustException, IOException {
     ConcurrentSkipListSet<Long> bad = new ConcurrentSkipListSet<>();
     BitSet done = new BitSet();
     List<Lane> ls = new ArrayList<>();
     for (int i = 0; i < lanes; i++) {
-      ls.add(new CheckLane(i, lanes, expected, bad, done, sink));
+      ls.add(new CheckLane(i, lanes, expected, bad, done));
+    }
+    if (extra != null) {
+      ls.add(extra);
     }
     long total;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -130,11 +132,8 @@ public final class ChunkVerifier {
     private final ConcurrentSkipListSet<Long> bad;
     private final BitSet done;
     private final MessageDigest md = HashAlgorithm.SHA256.newDigest();
-    private final ImageSink sink;
 
-    CheckLane(int lane, int lanes, ImmutableList<HashCode> expected, ConcurrentSkipListSet<Long> bad, BitSet done,
-        ImageSink sink) {
-      this.sink = sink;
+    CheckLane(int lane, int lanes, ImmutableList<HashCode> expected, ConcurrentSkipListSet<Long> bad, BitSet done) {
       this.lane = lane;
       this.lanes = lanes;
       this.expected = expected;
@@ -148,10 +147,7 @@ public final class ChunkVerifier {
     }
 
     @Override
-    public void accept(long index, ByteBuffer data) throws Mismatch, IOException {
-      if (sink != null) {
-        sink.write(data.duplicate(), index * DigestPlan.CHUNK_SIZE);
-      }
+    public void accept(long index, ByteBuffer data) throws Mismatch {
       md.update(data);
       byte[] got = md.digest();
       if (index >= expected.size() || !MessageDigest.isEqual(got, expected.get((int) index).asBytes())) {

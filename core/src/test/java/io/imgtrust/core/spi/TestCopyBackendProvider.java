@@ -3,7 +3,7 @@ package io.imgtrust.core.spi;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
-import io.imgtrust.core.digest.ChunkVerifier;
+import io.imgtrust.core.digest.VerifiedCopy;
 import io.imgtrust.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -47,7 +47,11 @@ public final class TestCopyBackendProvider implements ImageBackendProvider {
       try {
         Files.createDirectories(target.getParent());
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          ChunkVerifier.create().verifyInto(e.file(), e.record().chunks(), out::write);
+          VerifiedCopy.of(e.file(), e.record().chunks(), e.record().size()).into((data, offset) -> {
+            while (data.hasRemaining()) {
+              offset += out.write(data, offset);
+            }
+          });
           out.force(true);
         }
         Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -1,0 +1,40 @@
+package io.imgtrust.cli;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every benchmark takes, and its work directory (removed afterwards unless given). */
+final class BenchOptions {
+  @Option(names = "--size-mib", defaultValue = "1024", description = "Image size (default: ${DEFAULT-VALUE}).")
+  int sizeMib;
+
+  @Option(names = "--runs", defaultValue = "5", description = "Timed rounds (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(names = "--dir", description = "Work directory (default: a new one under /var/tmp, removed after).")
+  Path dir;
+
+  /** Work done in a benchmark's directory. */
+  interface Work<T> {
+    T run(Path dir) throws Exception;
+  }
+
+  /** Runs {@code work} in the work directory, removing a directory it made itself afterwards. */
+  <T> T inWorkDir(Work<T> work) throws Exception {
+    Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Path.of("/var/tmp"), "bench-");
+    try {
+      return work.run(d);
+    } finally {
+      if (dir == null) {
+        MoreFiles.deleteRecursively(d, RecursiveDeleteOption.ALLOW_INSECURE);
+      }
+    }
+  }
+
+  long sizeBytes() {
+    return (long) sizeMib << 20;
+  }
+}

@@ -1,0 +1,120 @@
+package io.imgtrust.core.digest;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.hash.HashCode;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Copies a cache file into an {@link ImageSink} while checking it against its record's chunk digests, in one read:
+ * a reader fills large buffers, the chunk checks run on every core, and one writer thread hands the buffers to the
+ * sink in offset order, leaving out all-zero blocks where the sink reads zeros anyway. A mismatch stops the copy at
+ * once and names the lowest bad chunk. Interrupting the caller cancels the copy.
+ *
+ * <p>Not guaranteed: that the sink holds nothing of a bad chunk. On any failure the caller discards the target.
+ */
+public final class VerifiedCopy {
+  private final Path file;
+  private final ImmutableList<HashCode> chunks;
+  private final long size;
+  private final CopyProgress progress;
+
+  private VerifiedCopy(Path file, ImmutableList<HashCode> chunks, long size, CopyProgress progress) {
+    this.file = file;
+    this.chunks = chunks;
+    this.size = size;
+    this.progress = progress;
+  }
+
+  /** A copy of {@code file}, expected to be {@code size} bytes with these chunk digests. */
+  public static VerifiedCopy of(Path file, ImmutableList<HashCode> chunks, long size) {
+    return new VerifiedCopy(file, chunks, size, CopyProgress.NONE);
+  }
+
+  public VerifiedCopy withProgress(CopyProgress p) {
+    return new VerifiedCopy(file, chunks, size, p);
+  }
+
+  /**
+   * Runs the copy.
+   *
+   * @throws ImageTrustException {@code DIGEST_MISMATCH} (details {@code chunk}, {@code offset}),
+   *     {@code SIZE_MISMATCH}, or {@code IO_ERROR} when reading or writing fails (e.g. no space left)
+   */
+  public CopyReport into(ImageSink sink) throws ImageTrustException {
+    long t0 = System.nanoTime();
+    WriterLane writer = new WriterLane(sink, size, progress);
+    long read;
+    try {
+      read = ChunkVerifier.create().verifyWith(file, chunks, writer);
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "copy of " + file + " failed: " + io.imgtrust.core.IoErrors
+          .describe(e), e);
+    }
+    if (read != size) {
+      throw ImageTrustException.of(Reason.SIZE_MISMATCH, file + " has " + read + " bytes, the record " + size,
+          ImmutableMap.of("expected", size, "actual", read));
+    }
+    return new CopyReport(read, writer.written, chunks.size(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Hands buffers to the sink in order, skipping all-zero blocks where the sink allows it. */
+  private static final class WriterLane implements Lane {
+    private final ImageSink sink;
+    private final long total;
+    private final CopyProgress progress;
+    private final int block;
+    private final ByteBuffer zeros;
+    long written;
+
+    WriterLane(ImageSink sink, long total, CopyProgress progress) {
+      this.sink = sink;
+      this.total = total;
+      this.progress = progress;
+      this.block = sink.zeroBlockSize();
+      this.zeros = block > 0 ? ByteBuffer.allocateDirect(block) : null;
+    }
+
+    @Override
+    public boolean wants(long index) {
+      return true;
+    }
+
+    @Override
+    public void accept(long index, ByteBuffer data) throws IOException {
+      long base = index * DigestPlan.CHUNK_SIZE;
+      int end = data.limit();
+      if (block == 0) {
+        write(data, 0, end, base);
+      } else {
+        int runStart = -1;
+        for (int pos = 0; pos < end; pos += block) {
+          int len = Math.min(block, end - pos);
+          boolean zero = data.slice(pos, len).mismatch(zeros.slice(0, len)) == -1;
+          if (!zero && runStart < 0) {
+            runStart = pos;
+          } else if (zero && runStart >= 0) {
+            write(data, runStart, pos, base);
+            runStart = -1;
+          }
+        }
+        if (runStart >= 0) {
+          write(data, runStart, end, base);
+        }
+      }
+      progress.update(Math.min(total, base + end), total);
+    }
+
+    private void write(ByteBuffer data, int from, int to, long base) throws IOException {
+      sink.write(data.slice(from, to - from), base + from);
+      written += to - from;
+    }
+
+    @Override
+    public void finish() {}
+  }
+}
