@@ -20,6 +20,8 @@ public enum Reason {
   MALFORMED_KEY(Kind.BAD_INPUT),
   /** An input file named on the command line cannot be read. */
   FILE_UNREADABLE(Kind.BAD_INPUT),
+  /** The requested disk size is smaller than the image (Nova's FlavorDiskSmallerThanImage). */
+  FLAVOR_TOO_SMALL(Kind.BAD_INPUT),
 
   /** A digest of the image bytes differs from the expected one. */
   DIGEST_MISMATCH(Kind.REFUSED),
