@@ -54,6 +54,8 @@ public enum Reason {
 
   /** Reading or writing failed on the host (I/O error, no space). */
   IO_ERROR(Kind.HOST_FAILURE),
+  /** The disk a backend would make already exists; it is never overwritten. */
+  TARGET_EXISTS(Kind.HOST_FAILURE),
 
   /** A bug: something that should not happen did. */
   INTERNAL(Kind.UNEXPECTED);

@@ -3,7 +3,10 @@ package io.imgtrust.core.spi;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
+import io.imgtrust.core.digest.CopyProgress;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
@@ -18,19 +21,22 @@ public final class SpawnRequest {
   private final String disk;
   private final CacheEntry entry;
   private final OptionalLong sizeBytes;
+  private final CopyProgress progress;
 
-  private SpawnRequest(String instance, String disk, CacheEntry entry, OptionalLong sizeBytes) {
+  private SpawnRequest(String instance, String disk, CacheEntry entry, OptionalLong sizeBytes,
+      CopyProgress progress) {
     checkArgument(NAME.matcher(instance).matches(), "instance name '%s' is not a plain identifier", instance);
     checkArgument(NAME.matcher(disk).matches(), "disk name '%s' is not a plain identifier", disk);
     this.instance = instance;
     this.disk = disk;
     this.entry = checkNotNull(entry);
     this.sizeBytes = sizeBytes;
+    this.progress = checkNotNull(progress);
   }
 
   /** The root disk ({@code disk}) of {@code instance}, at the image's own size. */
   public static SpawnRequest of(String instance, CacheEntry entry) {
-    return new SpawnRequest(instance, "disk", entry, OptionalLong.empty());
+    return new SpawnRequest(instance, "disk", entry, OptionalLong.empty(), CopyProgress.NONE);
   }
 
   /** Whether {@code name} is acceptable as an instance or disk name. */
@@ -40,7 +46,32 @@ public final class SpawnRequest {
 
   /** This request with the disk grown to {@code bytes}. */
   public SpawnRequest withSize(long bytes) {
-    return new SpawnRequest(instance, disk, entry, OptionalLong.of(bytes));
+    return new SpawnRequest(instance, disk, entry, OptionalLong.of(bytes), progress);
+  }
+
+  /** This request reporting import progress to {@code p}. */
+  public SpawnRequest withProgress(CopyProgress p) {
+    return new SpawnRequest(instance, disk, entry, sizeBytes, p);
+  }
+
+  /** Where an import reports its progress. */
+  public CopyProgress progress() {
+    return progress;
+  }
+
+  /**
+   * The size of the disk to make: the requested size, or the image's.
+   *
+   * @throws ImageTrustException {@code FLAVOR_TOO_SMALL} when the requested size is below the image's
+   */
+  public long targetSize(long imageSize) throws ImageTrustException {
+    long want = sizeBytes.orElse(imageSize);
+    if (want < imageSize) {
+      throw ImageTrustException.of(Reason.FLAVOR_TOO_SMALL, "requested disk size " + want
+          + " bytes is smaller than image " + entry.imageId() + " (" + imageSize + " bytes)",
+          java.util.Map.of("requested", want, "image_size", imageSize));
+    }
+    return want;
   }
 
   public String instance() {

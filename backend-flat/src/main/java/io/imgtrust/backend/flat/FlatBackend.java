@@ -1,0 +1,104 @@
+package io.imgtrust.backend.flat;
+
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.cache.CacheEntry;
+import io.imgtrust.core.config.Key;
+import io.imgtrust.core.digest.CopyReport;
+import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.io.FileSink;
+import io.imgtrust.core.spi.BackendContext;
+import io.imgtrust.core.spi.DiskXml;
+import io.imgtrust.core.spi.ImageBackend;
+import io.imgtrust.core.spi.PreparedDisk;
+import io.imgtrust.core.spi.SpawnRequest;
+import io.imgtrust.core.spi.VerifiedImport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The flat backend: the instance disk is {@code <instances_path>/<instance>/<disk>}, a sparse raw file holding the
+ * image verified while it was copied, grown to the requested size.
+ *
+ * <p>Guarantees: the disk appears under its name only after every chunk verified and the file was fsynced (it is
+ * built as {@code .<disk>.import-<random>} and renamed); on any failure nothing is left (temporary removed, the
+ * instance directory too if this call made it); an existing disk is never overwritten ({@code TARGET_EXISTS}); a
+ * verification failure quarantines the cache entry. All-zero blocks are left as holes. One prepare per instance disk
+ * at a time; a prepare removes temporaries a killed earlier prepare of the same disk left.
+ */
+public final class FlatBackend implements ImageBackend {
+  private final BackendContext ctx;
+  private final Path instances;
+
+  FlatBackend(BackendContext ctx) {
+    this.ctx = ctx;
+    this.instances = ctx.config().path(Key.INSTANCES_PATH);
+  }
+
+  @Override
+  public PreparedDisk prepare(SpawnRequest r) throws ImageTrustException {
+    CacheEntry entry = r.entry();
+    long size = r.targetSize(entry.record().size());
+    Path dir = instances.resolve(r.instance());
+    Path target = dir.resolve(r.disk());
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " already exists");
+    }
+    boolean madeDir = !Files.isDirectory(dir);
+    Path tmp = AtomicFiles.tempSibling(target, "import");
+    try {
+      Files.createDirectories(dir);
+      Leftovers.remove(dir, r.disk());
+      CopyReport report;
+      try (FileSink sink = FileSink.create(tmp)) {
+        report = VerifiedImport.run(ctx, r, sink, r.progress());
+        sink.finish(size);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.fsyncDirectory(dir);
+      Map<String, Object> rep = new LinkedHashMap<>(VerifiedImport.report(entry, report));
+      rep.put("virtual_size", size);
+      return PreparedDisk.of(DiskXml.file(target, "raw", "vda"), target.toString(), rep);
+    } catch (IOException e) {
+      Leftovers.undo(tmp, dir, madeDir);
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(e), e);
+    } catch (ImageTrustException | RuntimeException e) {
+      Leftovers.undo(tmp, dir, madeDir);
+      throw e;
+    }
+  }
+
+  @Override
+  public void beforeBoot(String domainXml) {
+    // The disk is a private copy verified at import; the cache plays no part after that.
+  }
+
+  @Override
+  public void remove(String instance, String disk) throws ImageTrustException {
+    if (!SpawnRequest.isPlainName(instance) || !SpawnRequest.isPlainName(disk)) {
+      throw ImageTrustException.of(Reason.USAGE, "instance and disk must be plain names");
+    }
+    Path dir = instances.resolve(instance);
+    try {
+      Files.deleteIfExists(dir.resolve(disk));
+      if (Files.isDirectory(dir)) {
+        Leftovers.remove(dir, disk);
+      }
+      Leftovers.removeIfEmpty(dir);
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot remove " + dir.resolve(disk) + ": "
+          + IoErrors.describe(e), e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "flat: sparse raw copies at " + instances + "/<instance>/disk";
+  }
+}
