@@ -19,4 +19,6 @@ apt_install() {
 # Java 17+ and Maven are needed to build; Debian 12 ships both.
 BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 # What the test suite drives for real: openssl signs independently, qemu-img inspects and converts images.
-TEST_PACKAGES=(openssl qemu-utils)
+TEST_PACKAGES=(openssl qemu-utils e2fsprogs util-linux)
+# A real libvirtd with real domains (KVM when /dev/kvm is usable, TCG otherwise).
+LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils)

@@ -1,6 +1,7 @@
 package io.imgtrust.cli;
 
 import static io.imgtrust.cli.Launcher.assertRefused;
+import static io.imgtrust.cli.ItFiles.writeImage;
 import static io.imgtrust.cli.Launcher.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,59 +41,20 @@ class CacheIT {
         + "host_key_file = " + dir.resolve("host.key") + "\n");
     cacheDir = dir.resolve("instances/_base");
     big = dir.resolve("big.raw");
-    bigSha512 = writeRandom(big, BIG, 1);
-  }
-
-  private static String writeRandom(Path file, long size, long seed) throws Exception {
-    SplittableRandom r = new SplittableRandom(seed);
-    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-    try (HashingOutputStream out = new HashingOutputStream(Hashing.sha512(), Files.newOutputStream(file))) {
-      for (long left = size; left > 0; left -= buf.capacity()) {
-        buf.clear();
-        while (buf.hasRemaining()) {
-          buf.putLong(r.nextLong());
-        }
-        out.write(buf.array(), 0, (int) Math.min(left, buf.capacity()));
-      }
-      return out.hash().toString();
-    }
-  }
-
-  private static Path meta(String id, String diskFormat, Path image, String sha512) throws Exception {
-    ObjectNode m = JSON.createObjectNode().put("id", id).put("status", "active").put("disk_format", diskFormat)
-        .put("container_format", "bare").put("size", Files.size(image)).put("os_hash_algo", "sha512")
-        .put("os_hash_value", sha512);
-    Path f = dir.resolve(id + ".json");
-    Files.writeString(f, m.toString());
-    return f;
-  }
-
-  private static String sha512(Path f) throws Exception {
-    return com.google.common.io.MoreFiles.asByteSource(f).hash(Hashing.sha512()).toString();
+    bigSha512 = writeImage(big, BIG, 1, 0);
   }
 
   private static OpensslPki.Result add(String id, String format, Path image) throws Exception {
-    return Launcher.run(config, "cache", "add", image.toString(), "--meta", meta(id, format, image, sha512(image))
+    return Launcher.run(config, "cache", "add", image.toString(), "--meta", ItFiles.meta(dir, id, format, image, ItFiles.sha512(image))
         .toString());
-  }
-
-  private static void qemuImg(String... args) {
-    List<String> cmd = new java.util.ArrayList<>(List.of("qemu-img"));
-    cmd.addAll(List.of(args));
-    OpensslPki.Result r = OpensslPki.run(cmd);
-    assertThat(r.exitCode()).as(r.describe()).isZero();
-  }
-
-  private static String cacheName(String id) {
-    return Hashing.sha1().hashString(id, java.nio.charset.StandardCharsets.UTF_8).toString();
   }
 
   @Test
   void cacheAdd_qcow2Source_convertedToRawAndRecordBindsBoth() throws Exception {
     Path raw = dir.resolve("conv.raw");
-    String rawSha = writeRandom(raw, 20L << 20, 2);
+    String rawSha = writeImage(raw, 20L << 20, 2, 0);
     Path qcow2 = dir.resolve("conv.qcow2");
-    qemuImg("convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
+    ItFiles.tool("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
 
     OpensslPki.Result r = add("conv-1", "qcow2", qcow2);
 
@@ -102,7 +64,7 @@ class CacheIT {
     assertThat(e.at("/conversion/source_size").asLong()).isEqualTo(Files.size(qcow2));
     assertThat(e.get("size").asLong()).isEqualTo(20L << 20);
     Path cached = Path.of(e.get("cache_file").asText());
-    assertThat(sha512(cached)).isEqualTo(rawSha);
+    assertThat(ItFiles.sha512(cached)).isEqualTo(rawSha);
     OpensslPki.Result v = Launcher.run(config, "cache", "verify", "conv-1");
     assertThat(json(v).at("/entries/0/bytes_hashed").asLong()).as(v.describe()).isEqualTo(20L << 20);
   }
@@ -110,18 +72,18 @@ class CacheIT {
   @Test
   void cacheAdd_qcow2WithBackingFile_refusedUnsafe() throws Exception {
     Path base = dir.resolve("base.raw");
-    writeRandom(base, 1 << 20, 3);
+    writeImage(base, 1 << 20, 3, 0);
     Path overlay = dir.resolve("overlay.qcow2");
-    qemuImg("create", "-f", "qcow2", "-b", base.toString(), "-F", "raw", overlay.toString());
+    ItFiles.tool("qemu-img", "create", "-f", "qcow2", "-b", base.toString(), "-F", "raw", overlay.toString());
 
     assertRefused(add("backed-1", "qcow2", overlay), 3, "UNSAFE_IMAGE");
-    assertThat(Files.exists(cacheDir.resolve(cacheName("backed-1")))).isFalse();
+    assertThat(Files.exists(cacheDir.resolve(ItFiles.cacheName("backed-1")))).isFalse();
   }
 
   @Test
   void cacheAdd_qcow2WithExternalDataFile_refusedUnsafe() throws Exception {
     Path image = dir.resolve("datafile.qcow2");
-    qemuImg("create", "-f", "qcow2", "-o", "data_file=" + dir.resolve("datafile.bin"), image.toString(), "1M");
+    ItFiles.tool("qemu-img", "create", "-f", "qcow2", "-o", "data_file=" + dir.resolve("datafile.bin"), image.toString(), "1M");
 
     assertRefused(add("data-1", "qcow2", image), 3, "UNSAFE_IMAGE");
   }
@@ -129,7 +91,7 @@ class CacheIT {
   @Test
   void cacheAdd_qcow2DeclaredAsRaw_formatMismatch() throws Exception {
     Path image = dir.resolve("liar.qcow2");
-    qemuImg("create", "-f", "qcow2", image.toString(), "1M");
+    ItFiles.tool("qemu-img", "create", "-f", "qcow2", image.toString(), "1M");
 
     assertRefused(add("liar-1", "raw", image), 3, "FORMAT_MISMATCH");
   }
@@ -137,19 +99,19 @@ class CacheIT {
   @Test
   void cacheAdd_killedWithSigkillMidCopy_leavesNothingThatVerifiesAndRefillSucceeds() throws Exception {
     String id = "killed-1";
-    Path m = meta(id, "raw", big, bigSha512);
+    Path m = ItFiles.meta(dir, id, "raw", big, bigSha512);
     Process p = new ProcessBuilder(Launcher.command(config, "cache", "add", big.toString(), "--meta", m.toString()))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    Path partial = waitForPartial(cacheName(id), p);
+    Path partial = waitForPartial(ItFiles.cacheName(id), p);
     p.destroyForcibly();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.exists(partial)).as("the kill hit the copy (partial file %s)", partial).isTrue();
 
-    assertThat(Files.exists(cacheDir.resolve(cacheName(id)))).isFalse();
+    assertThat(Files.exists(cacheDir.resolve(ItFiles.cacheName(id)))).isFalse();
     assertRefused(Launcher.run(config, "cache", "verify", id), 3, "NOT_CACHED");
     OpensslPki.Result again = Launcher.run(config, "cache", "add", big.toString(), "--meta", m.toString());
     assertThat(again.exitCode()).as(again.describe()).isZero();
-    assertThat(leftovers(cacheName(id))).isEmpty();
+    assertThat(leftovers(ItFiles.cacheName(id))).isEmpty();
     assertThat(Launcher.run(config, "cache", "verify", id).exitCode()).isZero();
   }
 
@@ -178,7 +140,7 @@ class CacheIT {
   @Test
   void cacheVerify_twoProcessesAtOnce_entryHashedOnce() throws Exception {
     String id = "shared-1";
-    assertThat(Launcher.run(config, "cache", "add", big.toString(), "--meta", meta(id, "raw", big, bigSha512)
+    assertThat(Launcher.run(config, "cache", "add", big.toString(), "--meta", ItFiles.meta(dir, id, "raw", big, bigSha512)
         .toString()).exitCode()).isZero();
     Path o1 = dir.resolve("v1.out");
     Path o2 = dir.resolve("v2.out");
@@ -198,9 +160,9 @@ class CacheIT {
   @Test
   void cacheVerify_handEditedRecord_refusedRecordInvalid() throws Exception {
     Path small = dir.resolve("edited.raw");
-    writeRandom(small, 5 << 20, 4);
+    writeImage(small, 5 << 20, 4, 0);
     assertThat(add("edited-1", "raw", small).exitCode()).isZero();
-    Path record = cacheDir.resolve(".imgtrust/" + cacheName("edited-1") + ".json");
+    Path record = cacheDir.resolve(".imgtrust/" + ItFiles.cacheName("edited-1") + ".json");
     String text = Files.readString(record);
     Files.writeString(record, text.replaceFirst("\"verified_at\" : \"20", "\"verified_at\" : \"21"));
     assertThat(Files.readString(record)).isNotEqualTo(text);
@@ -212,9 +174,9 @@ class CacheIT {
   @Test
   void cacheVerify_symlinkPlantedInPlaceOfCacheFile_refused() throws Exception {
     Path small = dir.resolve("linked.raw");
-    writeRandom(small, 3 << 20, 5);
+    writeImage(small, 3 << 20, 5, 0);
     assertThat(add("linked-1", "raw", small).exitCode()).isZero();
-    Path file = cacheDir.resolve(cacheName("linked-1"));
+    Path file = cacheDir.resolve(ItFiles.cacheName("linked-1"));
     Path copy = dir.resolve("linked-copy.raw");
     Files.copy(file, copy);
     Files.delete(file);
@@ -227,9 +189,9 @@ class CacheIT {
   @Test
   void cacheVerify_bitRot_digestMismatchWithOffsetAndQuarantineListsIt() throws Exception {
     Path small = dir.resolve("rot.raw");
-    writeRandom(small, 9 << 20, 6);
+    writeImage(small, 9 << 20, 6, 0);
     assertThat(add("rot-1", "raw", small).exitCode()).isZero();
-    Path file = cacheDir.resolve(cacheName("rot-1"));
+    Path file = cacheDir.resolve(ItFiles.cacheName("rot-1"));
     FileTime mtime = Files.getLastModifiedTime(file);
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek((8 << 20) + 3);
@@ -250,17 +212,17 @@ class CacheIT {
   @Test
   void cacheAdd_digestMismatch_exit3AndOutputIsOneJsonObject() throws Exception {
     Path small = dir.resolve("bad.raw");
-    writeRandom(small, 1 << 20, 7);
+    writeImage(small, 1 << 20, 7, 0);
 
     assertRefused(Launcher.run(config, "cache", "add", small.toString(), "--meta",
-        meta("bad-1", "raw", small, "00".repeat(64)).toString()), 3, "DIGEST_MISMATCH");
-    assertThat(Files.exists(cacheDir.resolve(cacheName("bad-1")))).isFalse();
+        ItFiles.meta(dir, "bad-1", "raw", small, "00".repeat(64)).toString()), 3, "DIGEST_MISMATCH");
+    assertThat(Files.exists(cacheDir.resolve(ItFiles.cacheName("bad-1")))).isFalse();
   }
 
   @Test
   void cacheList_afterAdds_showsStates() throws Exception {
     Path small = dir.resolve("list.raw");
-    writeRandom(small, 1 << 20, 8);
+    writeImage(small, 1 << 20, 8, 0);
     assertThat(add("list-1", "raw", small).exitCode()).isZero();
 
     JsonNode j = json(Launcher.run(config, "cache", "list"));

@@ -1,0 +1,48 @@
+package io.imgtrust.backend.ploop;
+
+import io.imgtrust.core.config.ImgtrustConfig;
+import io.imgtrust.core.config.Key;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code [ploop] format}: how {@code root.hds} lays out the disk (Nova's {@code pcs_format}). */
+enum PloopFormat {
+  /** A Parallels/ploop v2 image; all-zero clusters stay unallocated. */
+  EXPANDED("ploop", "Compressed"),
+  /** The disk's bytes as a sparse raw file. */
+  RAW("raw", "Plain");
+
+  private final String libvirtType;
+  private final String descriptorType;
+
+  PloopFormat(String libvirtType, String descriptorType) {
+    this.libvirtType = libvirtType;
+    this.descriptorType = descriptorType;
+  }
+
+  static PloopFormat from(ImgtrustConfig config) {
+    return valueOf(config.string(Key.PLOOP_FORMAT).toUpperCase(Locale.ROOT));
+  }
+
+  /** The {@code <driver type>} libvirt needs for this {@code root.hds}. */
+  String libvirtType() {
+    return libvirtType;
+  }
+
+  /** The {@code <Type>} of the image in {@code DiskDescriptor.xml}. */
+  String descriptorType() {
+    return descriptorType;
+  }
+
+  /** Creates {@code file} (which must not exist) for a disk of this geometry. */
+  RootImage create(Path file, ParallelsGeometry g) throws IOException {
+    return this == EXPANDED ? ParallelsWriter.create(file, g) : RawImage.create(file, g.virtualBytes());
+  }
+
+  /** The config word, e.g. {@code expanded}. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
