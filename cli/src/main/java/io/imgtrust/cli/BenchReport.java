@@ -15,13 +15,13 @@ final class BenchReport {
     this.timings = timings;
     this.json = header;
     text.add(title);
-    text.add(String.format(Locale.ROOT, "  %-44s %9s   %s", "command", "median s", "samples s"));
+    text.add(String.format(Locale.ROOT, "  %-56s %9s   %s", "command", "median s", "samples s"));
     ObjectNode medians = json.putObject("median_seconds");
     for (String n : timings.names()) {
       medians.put(n, round(timings.median(n)));
       StringBuilder samples = new StringBuilder();
       timings.samples(n).forEach(s -> samples.append(String.format(Locale.ROOT, "%.3f ", s)));
-      text.add(String.format(Locale.ROOT, "  %-44s %9.3f   %s", n, timings.median(n), samples.toString().trim()));
+      text.add(String.format(Locale.ROOT, "  %-56s %9.3f   %s", n, timings.median(n), samples.toString().trim()));
     }
     json.putArray("ratios");
     text.add("  ratios of medians (goal):");

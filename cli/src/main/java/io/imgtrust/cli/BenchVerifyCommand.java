@@ -82,6 +82,21 @@ final class BenchVerifyCommand implements Callable<Integer> {
     return ImmutableList.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar);
   }
 
+  /** Writes {@code size} bytes: one random MiB in every 16, zeros elsewhere. */
+  static void writeMostlyZero(Path file, long size) throws IOException {
+    SplittableRandom r = new SplittableRandom(2027);
+    byte[] data = new byte[1 << 20];
+    byte[] zero = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long mib = 0, left = size; left > 0; left -= data.length, mib++) {
+        if (mib % 16 == 0) {
+          r.nextBytes(data);
+        }
+        out.write(mib % 16 == 0 ? data : zero, 0, (int) Math.min(left, data.length));
+      }
+    }
+  }
+
   static void writeRandom(Path file, long size) throws IOException {
     SplittableRandom r = new SplittableRandom(2026);
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);

@@ -10,29 +10,62 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Times external commands side by side: every round runs each command once (the order rotates between rounds), so
- * noise on this machine hits all of them alike. Reports medians. Commands run through {@link ProcessBuilder} with
- * argument lists; their output is discarded and a non-zero exit fails the benchmark.
+ * Times steps side by side: every round runs each step once (the order rotates between rounds), so noise on this
+ * machine hits all of them alike. Reports medians. A step is an external command (run through {@link ProcessBuilder}
+ * with an argument list, output discarded, a non-zero exit fails the benchmark) or work inside this JVM; each may
+ * have untimed preparation (e.g. removing the previous target and {@code sync}).
  */
 final class Timings {
-  private final Map<String, List<List<String>>> commands = new LinkedHashMap<>();
-  private final Map<String, List<Double>> seconds = new LinkedHashMap<>();
+  /** One timed thing. */
+  interface Step {
+    /** Untimed preparation before each run. */
+    default void before() throws Exception {}
 
-  /** Adds a command under a short name. */
-  Timings add(String name, List<String> argv) {
-    return addSequence(name, List.of(argv));
+    /** The timed work. */
+    void run() throws Exception;
   }
 
-  /** Adds commands run one after the other and timed together (what an operator would script). */
-  Timings addSequence(String name, List<List<String>> argvs) {
-    commands.put(name, ImmutableList.copyOf(argvs));
+  private final Map<String, Step> steps = new LinkedHashMap<>();
+  private final Map<String, List<Double>> seconds = new LinkedHashMap<>();
+
+  Timings add(String name, Step step) {
+    steps.put(name, step);
     seconds.put(name, new ArrayList<>());
     return this;
   }
 
-  /** One untimed warm-up round (page cache, CDS archive), then {@code rounds} timed rounds. */
-  void run(int rounds) throws ImageTrustException {
-    List<String> names = new ArrayList<>(commands.keySet());
+  /** Adds an external command. */
+  Timings add(String name, List<String> argv) {
+    return add(name, commands(null, List.of(argv)));
+  }
+
+  /** Adds commands run one after the other and timed together (what an operator would script). */
+  Timings addSequence(String name, List<List<String>> argvs) {
+    return add(name, commands(null, argvs));
+  }
+
+  /** A step running {@code argvs} in order, after {@code before} (untimed, may be null). */
+  static Step commands(Step before, List<List<String>> argvs) {
+    return new Step() {
+      @Override
+      public void before() throws Exception {
+        if (before != null) {
+          before.run();
+        }
+      }
+
+      @Override
+      public void run() throws Exception {
+        for (List<String> argv : argvs) {
+          exec(argv);
+        }
+      }
+    };
+  }
+
+  /** One untimed warm-up round (page cache, CDS archive, JIT), then {@code rounds} timed rounds. */
+  void run(int rounds) throws Exception {
+    List<String> names = new ArrayList<>(steps.keySet());
     for (String n : names) {
       time(n);
     }
@@ -44,22 +77,22 @@ final class Timings {
     }
   }
 
-  private double time(String name) throws ImageTrustException {
+  private double time(String name) throws Exception {
+    Step s = steps.get(name);
+    s.before();
     long t0 = System.nanoTime();
-    for (List<String> argv : commands.get(name)) {
-      run(name, argv);
-    }
+    s.run();
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static void run(String name, List<String> argv) throws ImageTrustException {
+  /** Runs a command to completion, output discarded; a non-zero exit is an error. */
+  static void exec(List<String> argv) throws ImageTrustException {
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     try {
       int code = pb.start().waitFor();
       if (code != 0) {
-        throw ImageTrustException.of(Reason.INTERNAL, "bench command '" + name + "' exited " + code + ": "
-            + String.join(" ", argv));
+        throw ImageTrustException.of(Reason.INTERNAL, "bench command exited " + code + ": " + String.join(" ", argv));
       }
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot run " + argv.get(0) + ": " + e, e);
@@ -69,7 +102,6 @@ final class Timings {
     }
   }
 
-  /** Median seconds of {@code name}. */
   double median(String name) {
     return median(seconds.get(name));
   }
@@ -86,6 +118,6 @@ final class Timings {
   }
 
   Iterable<String> names() {
-    return commands.keySet();
+    return steps.keySet();
   }
 }
