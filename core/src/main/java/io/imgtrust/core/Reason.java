@@ -47,6 +47,8 @@ public enum Reason {
   FORMAT_MISMATCH(Kind.REFUSED),
   /** The image could make the hypervisor read other files: a backing file, an external data file, unknown features. */
   UNSAFE_IMAGE(Kind.REFUSED),
+  /** A qcow2 backing file lies outside the image cache (and {@code [qcow2] allowed_backing_dirs}). */
+  UNTRUSTED_BACKING_FILE(Kind.REFUSED),
   /** A ledger record is missing, fails its seal, or names another file; consumption is refused in enforce mode. */
   RECORD_INVALID(Kind.REFUSED),
   /** The requested cache entry does not exist. */

@@ -32,7 +32,9 @@ public enum Key {
   RECHECK_SIGNATURE("verification", "recheck_signature", Type.BOOLEAN, "false"),
   HOST_KEY_FILE("verification", "host_key_file", Type.PATH, "/etc/imgtrust/host.key"),
 
-  PLOOP_FORMAT("ploop", "format", Type.choice("expanded", "raw"), "expanded");
+  PLOOP_FORMAT("ploop", "format", Type.choice("expanded", "raw"), "expanded"),
+
+  QCOW2_ALLOWED_BACKING_DIRS("qcow2", "allowed_backing_dirs", Type.LIST, "");
 
   private final String section;
   private final String name;
