@@ -3,7 +3,6 @@ package io.imgtrust.backend.flat;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.io.AtomicFiles;
@@ -43,8 +42,8 @@ public final class FlatBackend implements ImageBackend {
 
   @Override
   public PreparedDisk prepare(SpawnRequest r) throws ImageTrustException {
-    CacheEntry entry = r.entry();
-    long size = r.targetSize(entry.record().size());
+    VerifiedImport imp = VerifiedImport.begin(ctx, r);
+    long size = imp.targetSize();
     Path dir = instances.resolve(r.instance());
     Path target = dir.resolve(r.disk());
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -57,12 +56,12 @@ public final class FlatBackend implements ImageBackend {
       Leftovers.remove(dir, r.disk());
       CopyReport report;
       try (FileSink sink = FileSink.create(tmp)) {
-        report = VerifiedImport.run(ctx, r, sink, r.progress());
+        report = imp.into(sink);
         sink.finish(size);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       AtomicFiles.fsyncDirectory(dir);
-      Map<String, Object> rep = new LinkedHashMap<>(VerifiedImport.report(entry, report));
+      Map<String, Object> rep = new LinkedHashMap<>(imp.report(report));
       rep.put("virtual_size", size);
       return PreparedDisk.of(DiskXml.file(target, "raw", "vda"), target.toString(), rep);
     } catch (IOException e) {

@@ -66,7 +66,7 @@ final class ParallelsWriter implements RootImage {
     long pos = offset;
     while (data.hasRemaining()) {
       int within = (int) (pos % CLUSTER);
-      int n = (int) Math.min(data.remaining(), CLUSTER - within);
+      int n = Math.min(data.remaining(), CLUSTER - within);
       long at = fileCluster(pos / CLUSTER) * CLUSTER + within;
       writeFully(data.slice(data.position(), n), at);
       data.position(data.position() + n);

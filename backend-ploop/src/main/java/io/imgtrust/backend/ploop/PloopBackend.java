@@ -60,7 +60,8 @@ public final class PloopBackend implements ImageBackend {
 
   @Override
   public PreparedDisk prepare(SpawnRequest r) throws ImageTrustException {
-    ParallelsGeometry g = geometry(r);
+    VerifiedImport imp = VerifiedImport.begin(ctx, r);
+    ParallelsGeometry g = geometry(imp);
     Path dir = instances.resolve(r.instance());
     Path target = dir.resolve(ploopName(r.disk()));
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -72,9 +73,9 @@ public final class PloopBackend implements ImageBackend {
       Files.createDirectories(dir);
       PloopDirs.removeTemporaries(dir, ploopName(r.disk()));
       Files.createDirectory(tmp);
-      CopyReport report = build(tmp, r, g);
+      CopyReport report = build(tmp, imp, g);
       publish(tmp, target);
-      return prepared(target, r, report, g);
+      return prepared(target, imp, report, g);
     } catch (IOException e) {
       PloopDirs.undo(tmp, dir, madeDir);
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(e), e);
@@ -85,8 +86,8 @@ public final class PloopBackend implements ImageBackend {
   }
 
   /** The geometry of the disk {@code r} asks for; refuses sizes below the image's or beyond the format's reach. */
-  private static ParallelsGeometry geometry(SpawnRequest r) throws ImageTrustException {
-    long size = ParallelsGeometry.roundToSector(r.targetSize(r.entry().record().size()));
+  private static ParallelsGeometry geometry(VerifiedImport imp) throws ImageTrustException {
+    long size = ParallelsGeometry.roundToSector(imp.targetSize());
     if (!ParallelsGeometry.fits(size)) {
       throw ImageTrustException.of(Reason.IO_ERROR, "a ploop disk of " + size + " bytes exceeds the Parallels format's"
           + " limit of " + ParallelsGeometry.MAX_BAT_ENTRIES + " clusters", ImmutableMap.of("requested", size));
@@ -95,10 +96,11 @@ public final class PloopBackend implements ImageBackend {
   }
 
   /** Fills the temporary directory: the verified {@code root.hds}, then the descriptor, all fsynced. */
-  private CopyReport build(Path tmp, SpawnRequest r, ParallelsGeometry g) throws IOException, ImageTrustException {
+  private CopyReport build(Path tmp, VerifiedImport imp, ParallelsGeometry g) throws IOException,
+      ImageTrustException {
     CopyReport report;
     try (RootImage image = format.create(tmp.resolve(DiskDescriptor.IMAGE_FILE), g)) {
-      report = VerifiedImport.run(ctx, r, image, r.progress());
+      report = imp.into(image);
       image.finish();
     }
     byte[] xml = DiskDescriptor.xml(g, format).getBytes(StandardCharsets.UTF_8);
@@ -120,9 +122,9 @@ public final class PloopBackend implements ImageBackend {
     AtomicFiles.fsyncDirectory(target.getParent());
   }
 
-  private PreparedDisk prepared(Path target, SpawnRequest r, CopyReport report, ParallelsGeometry g) {
+  private PreparedDisk prepared(Path target, VerifiedImport imp, CopyReport report, ParallelsGeometry g) {
     Path image = target.resolve(DiskDescriptor.IMAGE_FILE);
-    Map<String, Object> rep = new LinkedHashMap<>(VerifiedImport.report(r.entry(), report));
+    Map<String, Object> rep = new LinkedHashMap<>(imp.report(report));
     rep.put("format", format.toString());
     rep.put("virtual_size", g.virtualBytes());
     return PreparedDisk.of(DiskXml.file(image, format.libvirtType(), "vda"), image.toString(), rep);

@@ -10,12 +10,9 @@ import io.imgtrust.core.spi.ImageBackendProvider;
  * {@link java.util.ServiceLoader} in {@code META-INF/services}.
  */
 public final class PloopBackendProvider implements ImageBackendProvider {
-  /** The {@code images_type} this provider serves. */
-  public static final String ID = "ploop";
-
   @Override
   public String id() {
-    return ID;
+    return "ploop";
   }
 
   @Override

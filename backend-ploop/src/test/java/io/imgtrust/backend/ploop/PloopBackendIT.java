@@ -51,6 +51,24 @@ class PloopBackendIT {
   }
 
   @Test
+  void expanded_qemuWritesIntoImportedDisk_stillCleanAndReadsBack() throws Exception {
+    byte[] image = imageWithZeroRegions(ODD_SIZE, 8);
+    PloopBackendTest.Setup s = new PloopBackendTest.Setup(root.resolve("h"), "");
+    PreparedDisk disk = s.backend.prepare(SpawnRequest.of("vm", s.add(image)).withSize(16L * MIB));
+    Path copy = Files.copy(Path.of(disk.target()), root.resolve("copy.hds"));
+
+    Run w = run("qemu-io", "-f", "parallels", "-c", "write -P 0x5a 13M 1M", "-c", "write -P 0x6b 1M 4096",
+        copy.toString());
+    assertThat(w.rc).as(w.out).isZero();
+
+    assertCheckClean(copy.toString());
+    Run r = run("qemu-io", "-f", "parallels", "-r", "-c", "read -P 0x5a 13M 1M", "-c", "read -P 0x6b 1M 4096",
+        "-c", "read -P 0 2M 1M", copy.toString());
+    assertThat(r.rc).as(r.out).isZero();
+    assertThat(r.out).doesNotContain("Pattern verification failed");
+  }
+
+  @Test
   void expanded_imageSize_virtualSizeIsImageRoundedToSector() throws Exception {
     byte[] image = imageWithZeroRegions(ODD_SIZE, 2);
     PloopBackendTest.Setup s = new PloopBackendTest.Setup(root.resolve("b"), "");

@@ -31,8 +31,9 @@ class KeyTest {
   }
 
   @Test
-  void sections_allKeys_areTheFourDesignSections() {
-    assertThat(Key.sections()).containsExactlyInAnyOrder("DEFAULT", "libvirt", "image_cache", "verification");
+  void sections_allKeys_areTheDesignSectionsPlusBackendSections() {
+    assertThat(Key.sections()).containsExactlyInAnyOrder("DEFAULT", "libvirt", "image_cache", "verification",
+        "ploop", "qcow2");
   }
 
   @Test
@@ -54,7 +55,7 @@ class KeyTest {
         "[verification] mode", "[verification] verify_signatures", "[verification] certificates_dir",
         "[verification] trusted_certs_dir", "[verification] trusted_certificate_ids", "[verification] recheck",
         "[verification] recheck_interval_seconds", "[verification] recheck_signature",
-        "[verification] host_key_file");
+        "[verification] host_key_file", "[ploop] format", "[qcow2] allowed_backing_dirs");
   }
 
   @ParameterizedTest
