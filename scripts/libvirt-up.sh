@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts virtlogd and libvirtd (this machine has no systemd) and waits until qemu:///system answers.
 # KVM is used when /dev/kvm exists; the node is made group kvm, mode 0660, so QEMU may open it. Idempotent.
+# --restart stops a running libvirtd first: libvirtd reads hooks only when it starts.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/lib.sh"
@@ -9,6 +10,13 @@ if [[ -e /dev/kvm ]]; then
   chgrp kvm /dev/kvm && chmod 660 /dev/kvm
 fi
 pgrep -x virtlogd >/dev/null || virtlogd -d
+if [[ "${1:-}" == "--restart" ]] && pid="$(pgrep -x libvirtd)"; then
+  kill -TERM $pid
+  for _ in $(seq 1 100); do
+    [[ -d /proc/$pid ]] || break
+    sleep 0.1
+  done
+fi
 if ! pgrep -x libvirtd >/dev/null; then
   LIBVIRT_LOG_OUTPUTS="3:file:/var/log/imgtrust-libvirtd.log" libvirtd -d
 fi

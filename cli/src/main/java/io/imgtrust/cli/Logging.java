@@ -9,7 +9,9 @@ final class Logging {
   static void configure(String[] args) {
     long v = Arrays.stream(args).filter(a -> a.equals("-v") || a.equals("--verbose")).count()
         + Arrays.stream(args).filter(a -> a.equals("-vv")).count() * 2;
-    String level = v >= 2 ? "debug" : v == 1 ? "info" : "warn";
+    // The libvirt hook's stderr becomes libvirt's error message: keep it to the one-line reason.
+    boolean hook = Arrays.asList(args).contains("hook") && Arrays.asList(args).contains("qemu");
+    String level = v >= 2 ? "debug" : v == 1 ? "info" : hook ? "off" : "warn";
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");

@@ -27,6 +27,7 @@ public final class Main {
     m.put("sign", SignCommand::new);
     m.put("cache", CacheCommand::new);
     m.put("spawn", SpawnCommand::new);
+    m.put("hook", HookCommand::new);
     m.put("demo", DemoCommand::new);
     m.put("bench", BenchCommand::new);
     return m;

@@ -46,6 +46,11 @@ final class SpawnCommand implements Callable<Integer> {
       description = "Backend instead of [libvirt] images_type: qcow2, flat (raw), ploop, lvm, rbd.")
   String imagesType;
 
+  @Option(names = "--boot", description = "Define a small domain (256 MiB, 1 vCPU, serial console) named after the "
+      + "instance around the disk, run the before-boot check, and start it through libvirt ([libvirt] "
+      + "connection_uri). On failure the domain is undefined and the disk removed.")
+  boolean boot;
+
   @Option(names = "--file", paramLabel = "FILE", description = "Fill the cache from this download first.")
   Path file;
 
@@ -77,15 +82,31 @@ final class SpawnCommand implements Callable<Integer> {
     }
     PreparedDisk disk = backend.prepare(req);
     timings.put("prepare_ms", (System.nanoTime() - t1) / 1_000_000);
+    ObjectNode domain = null;
+    if (boot) {
+      try {
+        domain = LibvirtBoot.boot(config.string(io.imgtrust.core.config.Key.CONNECTION_URI), instance, disk, backend);
+      } catch (io.imgtrust.core.ImageTrustException | RuntimeException e) {
+        backend.remove(instance, "disk");
+        throw e;
+      }
+    }
     ObjectNode o = Output.ok().put("instance", instance).put("image_id", image)
         .put("backend", backend.describe());
     o.putObject("disk").put("target", disk.target()).put("xml", disk.diskXml());
     o.set("verification", Output.mapper().valueToTree(disk.report()));
     o.set("timings", timings);
+    if (domain != null) {
+      o.set("domain", domain);
+    }
     List<String> text = new ArrayList<>();
     text.add("prepared " + disk.target() + " for instance " + instance + " (" + backend.describe() + ")");
     disk.report().forEach((k, v) -> text.add("  " + k + ": " + v));
     text.add("  " + disk.diskXml());
+    if (domain != null) {
+      text.add("domain " + instance + " " + domain.get("state").asText() + " (" + domain.get("type").asText()
+          + ", started in " + domain.get("start_ms").asText() + " ms)");
+    }
     root.output().success(o, text);
     return 0;
   }

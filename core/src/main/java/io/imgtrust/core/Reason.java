@@ -18,6 +18,8 @@ public enum Reason {
   MALFORMED_CERTIFICATE(Kind.BAD_INPUT),
   /** A private key file could not be parsed, is encrypted, or has no Glance key type. */
   MALFORMED_KEY(Kind.BAD_INPUT),
+  /** Libvirt domain XML (given to beforeBoot or the hook) does not parse or is not a domain. */
+  MALFORMED_DOMAIN(Kind.BAD_INPUT),
   /** An input file named on the command line cannot be read. */
   FILE_UNREADABLE(Kind.BAD_INPUT),
   /** The requested disk size is smaller than the image (Nova's FlavorDiskSmallerThanImage). */
@@ -56,6 +58,8 @@ public enum Reason {
 
   /** Reading or writing failed on the host (I/O error, no space). */
   IO_ERROR(Kind.HOST_FAILURE),
+  /** libvirt refused or failed (connection, define, start) for a reason that is not imgtrust's own refusal. */
+  LIBVIRT_ERROR(Kind.HOST_FAILURE),
   /** The disk a backend would make already exists; it is never overwritten. */
   TARGET_EXISTS(Kind.HOST_FAILURE),
 

@@ -105,6 +105,45 @@ public final class ImageCache {
     return check.check(imageId, policy.enforce());
   }
 
+  /**
+   * Rechecks the entry per {@code [verification] recheck}: always; with {@code interval} only when the last full
+   * verification is older than {@code recheck_interval_seconds} or the file changed; never. The record's seal and
+   * file identity are checked in every case. A skipped recheck returns a result with {@code bytesHashed() == 0}.
+   */
+  public CheckResult ensureVerified(String imageId) throws ImageTrustException {
+    CacheEntry e = entry(imageId);
+    if (!policy.needsRecheck(e.record(), e.record().identity(), java.time.Instant.now())) {
+      return new CheckResult(imageId, 0, false, null);
+    }
+    return verify(imageId);
+  }
+
+  /**
+   * The image id whose cache file {@code file} is (after resolving symlinks), if {@code file} lies in this cache.
+   *
+   * @throws ImageTrustException {@code RECORD_INVALID} when the file is in the cache but has no sealed record
+   */
+  public Optional<String> imageIdOf(Path file) throws ImageTrustException {
+    Path real;
+    Path dir;
+    try {
+      real = file.toRealPath();
+      dir = layout.dir().toRealPath();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (!dir.equals(real.getParent())) {
+      return Optional.empty();
+    }
+    String name = real.getFileName().toString();
+    String id = ledger.read(name).map(r -> r.imageId()).orElseThrow(() -> ImageTrustException.of(
+        Reason.RECORD_INVALID, "cache file " + real + " has no record with a valid seal"));
+    if (!CacheLayout.nameOf(id).equals(name)) {
+      throw ImageTrustException.of(Reason.RECORD_INVALID, "cache file " + real + " is not named after image " + id);
+    }
+    return Optional.of(id);
+  }
+
   /** Quarantines an entry a consumer found bad (e.g. a failed import), marking its record. */
   public void quarantine(CacheEntry entry, ImageTrustException why) throws ImageTrustException {
     try (EntryLocks.Held lock = locks.acquire(entry.name())) {

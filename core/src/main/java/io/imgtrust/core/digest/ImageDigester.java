@@ -168,8 +168,7 @@ public final class ImageDigester {
 
     @Override
     public void accept(long index, ByteBuffer data) {
-      md.update(data);
-      leaves.put(index, HashCode.fromBytes(md.digest()));
+      leaves.put(index, HashCode.fromBytes(ZeroChunks.leaf(data, md)));
     }
 
     @Override

@@ -67,8 +67,7 @@ public final class MappedChunkHasher {
         }
         long pos = (long) i * DigestPlan.CHUNK_SIZE;
         MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, pos, Math.min(DigestPlan.CHUNK_SIZE, size - pos));
-        md.update(m);
-        leaves[i] = HashCode.fromBytes(md.digest());
+        leaves[i] = HashCode.fromBytes(ZeroChunks.leaf(m, md));
       }
     } catch (Throwable t) {
       failure.compareAndSet(null, t);

@@ -16,6 +16,20 @@ public final class DiskXml {
         + "</disk>";
   }
 
+  /**
+   * A qcow2 overlay on a base, with a {@code <backingStore>} that pins the base and its format (libvirt then neither
+   * probes nor follows anything else).
+   */
+  public static String qcow2Overlay(Path overlay, Path base, String baseFormat, String targetDev) {
+    return "<disk type='file' device='disk'>"
+        + "<driver name='qemu' type='qcow2' cache='none'/>"
+        + "<source file='" + attr(overlay.toString()) + "'/>"
+        + "<backingStore type='file'><format type='" + attr(baseFormat) + "'/>"
+        + "<source file='" + attr(base.toString()) + "'/><backingStore/></backingStore>"
+        + "<target dev='" + attr(targetDev) + "' bus='virtio'/>"
+        + "</disk>";
+  }
+
   /** A block-device disk (an LV or a loop device), raw. */
   public static String block(Path device, String targetDev) {
     return "<disk type='block' device='disk'>"

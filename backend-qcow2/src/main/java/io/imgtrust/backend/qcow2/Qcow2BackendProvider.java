@@ -1,0 +1,18 @@
+package io.imgtrust.backend.qcow2;
+
+import io.imgtrust.core.spi.BackendContext;
+import io.imgtrust.core.spi.ImageBackend;
+import io.imgtrust.core.spi.ImageBackendProvider;
+
+/** Provides the qcow2 backend ({@code images_type = qcow2}, or {@code default}, as in Nova). */
+public final class Qcow2BackendProvider implements ImageBackendProvider {
+  @Override
+  public String id() {
+    return "qcow2";
+  }
+
+  @Override
+  public ImageBackend create(BackendContext context) {
+    return new Qcow2Backend(context);
+  }
+}

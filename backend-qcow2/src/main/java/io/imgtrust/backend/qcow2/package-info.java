@@ -1,5 +1,0 @@
-/**
- * The {@code qcow2} image backend. Empty until the plugin SPI exists; see DESIGN.md for where this backend
- * verifies the image cache.
- */
-package io.imgtrust.backend.qcow2;
