@@ -15,8 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code imgtrust spawn} with the flat backend against real qemu-img, a real libvirtd, a full file system, SIGKILL. */
+/** {@code imgtrust spawn} with the flat and ploop backends against real qemu-img, a real libvirtd, a full file system, SIGKILL. */
 class SpawnIT {
   @TempDir static Path dir;
   private static Path config;
@@ -44,8 +46,12 @@ class SpawnIT {
   }
 
   private static OpensslPki.Result spawn(Path cfg, String instance, String imageId, String... more) {
+    return spawnAs("flat", cfg, instance, imageId, more);
+  }
+
+  private static OpensslPki.Result spawnAs(String type, Path cfg, String instance, String imageId, String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("spawn", "--instance", instance, "--image", imageId,
-        "--images-type", "flat"));
+        "--images-type", type));
     args.addAll(List.of(more));
     return Launcher.run(cfg, args.toArray(new String[0]));
   }
@@ -106,28 +112,31 @@ class SpawnIT {
     }
   }
 
-  @Test
-  void spawnFlat_bitRotInCache_exit3NamesChunkNothingLeftEntryQuarantined() throws Exception {
-    Path img = dir.resolve("rot.raw");
+  @ParameterizedTest
+  @ValueSource(strings = {"flat", "ploop"})
+  void spawn_bitRotInCache_exit3NamesChunkNothingLeftEntryQuarantined(String type) throws Exception {
+    String id = "rot-" + type;
+    Path img = dir.resolve(id + ".raw");
     String sha = writeImage(img, 12L << 20, 12, 0);
     assertThat(Launcher.run(config, "cache", "add", img.toString(), "--meta",
-        ItFiles.meta(dir, "rot-1", "raw", img, sha).toString()).exitCode()).isZero();
-    Path cached = instances.resolve("_base").resolve(ItFiles.cacheName("rot-1"));
+        ItFiles.meta(dir, id, "raw", img, sha).toString()).exitCode()).isZero();
+    Path cached = instances.resolve("_base").resolve(ItFiles.cacheName(id));
     ItFiles.rot(cached, (9L << 20) + 77);
 
-    JsonNode j = assertRefused(spawn(config, "vm-rot", "rot-1"), 3, "DIGEST_MISMATCH");
+    JsonNode j = assertRefused(spawnAs(type, config, "vm-" + id, id), 3, "DIGEST_MISMATCH");
 
     assertThat(j.get("offset").asLong()).isEqualTo(8L << 20);
-    assertThat(names(instances.resolve("vm-rot"))).isEmpty();
+    assertThat(names(instances.resolve("vm-" + id))).isEmpty();
     assertThat(Files.exists(cached)).isFalse();
     assertThat(json(Launcher.run(config, "cache", "quarantine")).get("quarantined").findValuesAsText("image_id"))
-        .contains("rot-1");
+        .contains(id);
   }
 
-  @Test
-  void spawnFlat_fileSystemFull_exit4AndNothingLeft() throws Exception {
-    Path fsImage = dir.resolve("small-fs.img");
-    Path mnt = Files.createDirectories(dir.resolve("small-fs"));
+  @ParameterizedTest
+  @ValueSource(strings = {"flat", "ploop"})
+  void spawn_fileSystemFull_exit4AndNothingLeft(String type) throws Exception {
+    Path fsImage = dir.resolve("small-fs-" + type + ".img");
+    Path mnt = Files.createDirectories(dir.resolve("small-fs-" + type));
     tool("truncate", "-s", "72M", fsImage.toString());
     tool("mkfs.ext4", "-q", "-F", "-m", "0", fsImage.toString());
     tool("mount", "-o", "loop", fsImage.toString(), mnt.toString());
@@ -138,7 +147,7 @@ class SpawnIT {
       assertThat(Launcher.run(cfg, "cache", "add", img.toString(), "--meta",
           ItFiles.meta(dir, "full-1", "raw", img, sha).toString()).exitCode()).isZero();
 
-      JsonNode j = assertRefused(spawn(cfg, "vm-full", "full-1"), 4, "IO_ERROR");
+      JsonNode j = assertRefused(spawnAs(type, cfg, "vm-full", "full-1"), 4, "IO_ERROR");
 
       assertThat(j.get("message").asText()).containsIgnoringCase("space");
       assertThat(names(mnt.resolve("instances/vm-full"))).isEmpty();
@@ -149,20 +158,25 @@ class SpawnIT {
     }
   }
 
-  @Test
-  void spawnFlat_killedMidImport_leavesNoDiskAndALaterSpawnSucceeds() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"flat", "ploop"})
+  void spawn_killedMidImport_leavesNoDiskAndALaterSpawnSucceeds(String type) throws Exception {
     Path big = dir.resolve("big.raw");
-    String sha = writeImage(big, 768L << 20, 14, 0);
-    assertThat(Launcher.run(config, "cache", "add", big.toString(), "--meta",
-        ItFiles.meta(dir, "big-1", "raw", big, sha).toString()).exitCode()).isZero();
-    Path vm = instances.resolve("vm-kill");
-    Process p = new ProcessBuilder(Launcher.command(config, "spawn", "--instance", "vm-kill", "--image", "big-1",
-        "--images-type", "flat")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!Files.exists(big)) {
+      String sha = writeImage(big, 768L << 20, 14, 0);
+      assertThat(Launcher.run(config, "cache", "add", big.toString(), "--meta",
+          ItFiles.meta(dir, "big-1", "raw", big, sha).toString()).exitCode()).isZero();
+    }
+    String instance = "vm-kill-" + type;
+    String diskName = type.equals("flat") ? "disk" : "disk.ploop";
+    Path vm = instances.resolve(instance);
+    Process p = new ProcessBuilder(Launcher.command(config, "spawn", "--instance", instance, "--image", "big-1",
+        "--images-type", type)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     Path partial = null;
     while (partial == null && p.isAlive() && System.nanoTime() < deadline) {
       for (String n : names(vm)) {
-        if (n.startsWith(".disk.import-") && Files.size(vm.resolve(n)) > (64 << 20)) {
+        if (n.startsWith(".") && bytesUnder(vm.resolve(n)) > (64 << 20)) {
           partial = vm.resolve(n);
         }
       }
@@ -171,14 +185,30 @@ class SpawnIT {
     p.destroyForcibly();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(partial).as("the kill hit the import").isNotNull();
-    assertThat(names(vm)).doesNotContain("disk");
+    assertThat(names(vm)).doesNotContain(diskName);
 
-    OpensslPki.Result again = spawn(config, "vm-kill", "big-1");
+    OpensslPki.Result again = spawnAs(type, config, instance, "big-1");
 
     assertThat(again.exitCode()).as(again.describe()).isZero();
-    assertThat(names(vm)).containsExactly("disk");
-    assertThat(tool("qemu-img", "compare", "-f", "raw", "-F", "raw", big.toString(), vm.resolve("disk").toString())
-        .exitCode()).isZero();
+    assertThat(names(vm)).containsExactly(diskName);
+    Path disk = Path.of(json(again).at("/disk/target").asText());
+    assertThat(tool("qemu-img", "compare", "-f", "raw", "-F", type.equals("flat") ? "raw" : "parallels",
+        big.toString(), disk.toString()).exitCode()).isZero();
+  }
+
+  private static long bytesUnder(Path p) throws Exception {
+    if (!Files.isDirectory(p)) {
+      return Files.exists(p) ? Files.size(p) : 0;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          return Files.size(f);
+        } catch (java.io.IOException e) {
+          return 0;
+        }
+      }).sum();
+    }
   }
 
   @Test
