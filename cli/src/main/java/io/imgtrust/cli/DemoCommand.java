@@ -42,7 +42,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run the whole story in a fresh directory: make a test CA and signing certificate, an image, "
         + "sign it, write its Glance metadata and a config, verify it, flip one byte and show the refusal; fill "
-        + "the cache, recheck it, rot one bit of the cache file and show the quarantine and the refill.",
+        + "the cache, recheck it, rot one bit of the cache file and show the quarantine and the refill; spawn "
+        + "through flat, qcow2 and ploop (and boot the qcow2 instance where libvirtd is reachable); rot the base "
+        + "again and show each backend refusing it, and the refill.",
         "Needs no root, no network and no services. Exit 0 when every step behaved as expected."})
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand Root root;
@@ -54,6 +56,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--size-mib", paramLabel = "MiB", defaultValue = "64",
       description = "Size of the demo image (default: ${DEFAULT-VALUE}).")
   int sizeMib;
+
+  @Option(names = "--no-boot", description = "Do not boot the qcow2 instance even where libvirtd is reachable.")
+  boolean noBoot;
+
+  @Option(names = "--no-backends", description = "Stop after the cache story (no spawns; needs no qemu-img).")
+  boolean noBackends;
 
   private final List<String> steps = new ArrayList<>();
   private PrintStream say = System.out;
@@ -105,9 +113,16 @@ final class DemoCommand implements Callable<Integer> {
     cache.add(image, meta);
     step("cache add again: refilled from the download; cache verify OK, " + cache.verify(meta.id()).bytesHashed()
         + " bytes");
+    if (!noBackends) {
+      new DemoBackends(config, cache, image, meta, this::step).run(!noBoot && libvirtReachable());
+    }
   }
 
-  private static long rot(Path file) throws IOException {
+  private static boolean libvirtReachable() {
+    return java.nio.file.Files.exists(Path.of("/var/run/libvirt/libvirt-sock"));
+  }
+
+  static long rot(Path file) throws IOException {
     var mtime = Files.getLastModifiedTime(file);
     var perms = Files.getPosixFilePermissions(file);
     Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
@@ -185,7 +200,9 @@ final class DemoCommand implements Callable<Integer> {
 
   private Path workDir() throws IOException {
     if (dir == null) {
-      return Files.createTempDirectory("imgtrust-demo-");
+      // 0755: a booted qemu (another user) must reach the disks; secrets in it are 0600 themselves.
+      return Files.createTempDirectory("imgtrust-demo-", java.nio.file.attribute.PosixFilePermissions
+          .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
     }
     Files.createDirectories(dir);
     try (var s = Files.list(dir)) {

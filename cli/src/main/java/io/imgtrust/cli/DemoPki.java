@@ -24,13 +24,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A throwaway CA and signing certificate for the demo. Not for production use. */
 final class DemoPki {
-  private final KeyPair rootKey;
   private final X509CertificateHolder root;
   private final KeyPair signingKey;
   private final X509CertificateHolder signing;
 
-  private DemoPki(KeyPair rootKey, X509CertificateHolder root, KeyPair signingKey, X509CertificateHolder signing) {
-    this.rootKey = rootKey;
+  private DemoPki(X509CertificateHolder root, KeyPair signingKey, X509CertificateHolder signing) {
     this.root = root;
     this.signingKey = signingKey;
     this.signing = signing;
@@ -46,7 +44,7 @@ final class DemoPki {
     X500Name signingName = new X500Name("CN=imgtrust demo image signer,O=imgtrust demo");
     X509CertificateHolder root = issue(rootName, rootName, rootKey, rootKey, true);
     X509CertificateHolder signing = issue(rootName, signingName, rootKey, signingKey, false);
-    return new DemoPki(rootKey, root, signingKey, signing);
+    return new DemoPki(root, signingKey, signing);
   }
 
   private static X509CertificateHolder issue(X500Name issuer, X500Name subject, KeyPair issuerKey, KeyPair key,
@@ -73,8 +71,14 @@ final class DemoPki {
     writePem(file, signing);
   }
 
+  /** Writes the private key, readable by its owner only. */
   void writeSigningKey(Path file) throws IOException {
-    writePem(file, signingKey.getPrivate());
+    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII);
+        JcaPEMWriter pem = new JcaPEMWriter(w)) {
+      pem.writeObject(signingKey.getPrivate());
+    }
   }
 
   private static void writePem(Path file, Object o) throws IOException {
@@ -84,7 +88,4 @@ final class DemoPki {
     }
   }
 
-  KeyPair rootKey() {
-    return rootKey;
-  }
 }

@@ -50,6 +50,18 @@ final class LibvirtBoot {
     }
   }
 
+  /** Stops and undefines a domain, if it exists (demo clean-up). */
+  static void destroyAndUndefine(String uri, String name) throws ImageTrustException {
+    Connect conn = connect(uri);
+    try {
+      undefine(conn.domainLookupByName(name));
+    } catch (LibvirtException e) {
+      // already gone
+    } finally {
+      close(conn);
+    }
+  }
+
   private static Connect connect(String uri) throws ImageTrustException {
     try {
       Connect.setErrorCallback((ptr, err) -> { });

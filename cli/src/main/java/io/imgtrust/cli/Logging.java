@@ -11,7 +11,9 @@ final class Logging {
         + Arrays.stream(args).filter(a -> a.equals("-vv")).count() * 2;
     // The libvirt hook's stderr becomes libvirt's error message: keep it to the one-line reason.
     boolean hook = Arrays.asList(args).contains("hook") && Arrays.asList(args).contains("qemu");
-    String level = v >= 2 ? "debug" : v == 1 ? "info" : hook ? "off" : "warn";
+    // The demo provokes refusals on purpose and reports them itself.
+    boolean demo = Arrays.asList(args).contains("demo");
+    String level = v >= 2 ? "debug" : v == 1 ? "info" : hook ? "off" : demo ? "error" : "warn";
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");

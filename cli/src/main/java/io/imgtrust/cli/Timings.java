@@ -87,8 +87,29 @@ final class Timings {
 
   /** Runs a command to completion, output discarded; a non-zero exit is an error. */
   static void exec(List<String> argv) throws ImageTrustException {
+    exec(argv, null);
+  }
+
+  /** Runs a command to completion, output discarded, whatever its exit status (e.g. destroy of a stopped domain). */
+  static void tryExec(List<String> argv) throws ImageTrustException {
+    try {
+      new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+          .waitFor();
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot run " + argv.get(0) + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ImageTrustException.wrap(Reason.INTERNAL, "interrupted", e);
+    }
+  }
+
+  /** Runs a command with {@code stdin} (a file, or null for none), output discarded; non-zero exit is an error. */
+  static void exec(List<String> argv, java.nio.file.Path stdin) throws ImageTrustException {
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    if (stdin != null) {
+      pb.redirectInput(stdin.toFile());
+    }
     pb.environment().put("IMGTRUST_NO_BUILD", "1");
     try {
       int code = pb.start().waitFor();

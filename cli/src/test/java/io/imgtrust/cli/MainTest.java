@@ -31,7 +31,7 @@ class MainTest {
     PrintStream old = System.out;
     System.setOut(new PrintStream(new ByteArrayOutputStream()));
     try {
-      assertThat(Main.run("demo", "--dir", demo.toString(), "--size-mib", "5")).isZero();
+      assertThat(Main.run("demo", "--no-backends", "--dir", demo.toString(), "--size-mib", "5")).isZero();
     } finally {
       System.setOut(old);
     }
@@ -75,7 +75,7 @@ class MainTest {
   void demo_freshDirectory_reportsEveryStep() throws Exception {
     Path d = shared.resolve("demo-json");
 
-    assertThat(Main.run("--json", "demo", "--dir", d.toString(), "--size-mib", "1")).isZero();
+    assertThat(Main.run("--json", "demo", "--no-backends", "--dir", d.toString(), "--size-mib", "1")).isZero();
 
     JsonNode j = json();
     assertThat(j.get("ok").asBoolean()).isTrue();

@@ -21,6 +21,10 @@ public enum Key {
 
   SUBDIRECTORY_NAME("image_cache", "subdirectory_name", Type.STRING, "_base"),
   FORCE_RAW_IMAGES("image_cache", "force_raw_images", Type.BOOLEAN, "true"),
+  /** Average rate of {@code imgtrust cache scrub} in MiB/s; 0 = unlimited. */
+  SCRUB_RATE_MIB("image_cache", "scrub_rate_mib", Type.NON_NEGATIVE_INT, "0"),
+  /** Prometheus text file {@code cache scrub} replaces atomically (node_exporter textfile collector); empty = none. */
+  METRICS_FILE("image_cache", "metrics_file", Type.STRING, ""),
 
   MODE("verification", "mode", Type.choice("enforce", "warn"), "enforce"),
   VERIFY_SIGNATURES("verification", "verify_signatures", Type.BOOLEAN, "false"),

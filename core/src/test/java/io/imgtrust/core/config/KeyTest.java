@@ -52,6 +52,7 @@ class KeyTest {
         "[libvirt] images_type", "[libvirt] connection_uri", "[libvirt] images_volume_group",
         "[libvirt] images_rbd_pool", "[libvirt] images_rbd_ceph_conf", "[libvirt] rbd_user",
         "[image_cache] subdirectory_name", "[image_cache] force_raw_images",
+        "[image_cache] scrub_rate_mib", "[image_cache] metrics_file",
         "[verification] mode", "[verification] verify_signatures", "[verification] certificates_dir",
         "[verification] trusted_certs_dir", "[verification] trusted_certificate_ids", "[verification] recheck",
         "[verification] recheck_interval_seconds", "[verification] recheck_signature",
