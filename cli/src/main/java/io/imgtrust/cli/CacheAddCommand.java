@@ -40,7 +40,7 @@ final class CacheAddCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageMetadata m = GlanceMetadata.read(meta);
     ImageCache c = ImageCache.open(cache.root.loadConfig());
-    CacheEntry e = c.add(file, m);
+    CacheEntry e = c.add(file, m, Progress.forTerminal("fill " + m.id(), cache.root.json));
     ObjectNode o = Output.ok();
     o.set("entry", CacheJson.entry(e.record(), e.file()));
     List<String> text = new ArrayList<>();

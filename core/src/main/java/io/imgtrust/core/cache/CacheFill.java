@@ -51,12 +51,14 @@ final class CacheFill {
   }
 
   /** Fills entry {@code name}; the caller holds the entry lock and has made room (no cache file exists). */
-  CacheEntry fill(String name, Path source, ImageMetadata meta) throws ImageTrustException {
+  CacheEntry fill(String name, Path source, ImageMetadata meta, io.imgtrust.core.digest.CopyProgress progress)
+      throws ImageTrustException {
     Path target = layout.file(name);
     Path part = AtomicFiles.tempSibling(target, "part");
     Path converted = AtomicFiles.tempSibling(target, "converted");
     try {
-      VerificationReport report = verifier.verifyCopy(source, meta, DigestPlan.withChunks(Set.of()), part);
+      VerificationReport report = verifier.verifyCopy(source, meta, DigestPlan.withChunks(Set.of()), part,
+          progress);
       InspectedImage inspected = FormatInspector.requireSafe(part, meta.diskFormat());
       Path result = part;
       ImageDigests digests = report.digests();

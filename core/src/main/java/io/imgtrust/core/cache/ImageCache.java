@@ -73,6 +73,12 @@ public final class ImageCache {
    * present and valid is returned as is; one without a valid record is quarantined and refilled.
    */
   public CacheEntry add(Path source, ImageMetadata meta) throws ImageTrustException {
+    return add(source, meta, io.imgtrust.core.digest.CopyProgress.NONE);
+  }
+
+  /** Like {@link #add(Path, ImageMetadata)}, reporting the fill's progress. */
+  public CacheEntry add(Path source, ImageMetadata meta, io.imgtrust.core.digest.CopyProgress progress)
+      throws ImageTrustException {
     String name = CacheLayout.nameOf(meta.id());
     try (EntryLocks.Held lock = locks.acquire(name)) {
       fill.removeLeftovers(name);
@@ -83,7 +89,7 @@ public final class ImageCache {
           Entries.quarantine(layout, ledger, quarantine, meta.id(), name, e);
         }
       }
-      return fill.fill(name, source, meta);
+      return fill.fill(name, source, meta, progress);
     }
   }
 

@@ -62,7 +62,13 @@ public final class ImageDigester {
    */
   public ImageDigests digestAndCopy(ReadableByteChannel in, DigestPlan plan, WritableByteChannel out)
       throws java.io.IOException {
-    return run(in, plan, List.of(new CopyLane(out)));
+    return digestAndCopy(in, plan, out, CopyProgress.NONE, 0);
+  }
+
+  /** Like {@link #digestAndCopy(ReadableByteChannel, DigestPlan, WritableByteChannel)}, reporting progress. */
+  public ImageDigests digestAndCopy(ReadableByteChannel in, DigestPlan plan, WritableByteChannel out,
+      CopyProgress progress, long total) throws java.io.IOException {
+    return run(in, plan, List.of(new CopyLane(out, progress, total)));
   }
 
   /**
@@ -104,9 +110,14 @@ public final class ImageDigester {
   /** Writes every buffer, in order, to a channel. */
   private static final class CopyLane implements Lane {
     private final WritableByteChannel out;
+    private final CopyProgress progress;
+    private final long total;
+    private long done;
 
-    CopyLane(WritableByteChannel out) {
+    CopyLane(WritableByteChannel out, CopyProgress progress, long total) {
       this.out = out;
+      this.progress = progress;
+      this.total = total;
     }
 
     @Override
@@ -117,8 +128,9 @@ public final class ImageDigester {
     @Override
     public void accept(long index, ByteBuffer data) throws java.io.IOException {
       while (data.hasRemaining()) {
-        out.write(data);
+        done += out.write(data);
       }
+      progress.update(done, total);
     }
 
     @Override

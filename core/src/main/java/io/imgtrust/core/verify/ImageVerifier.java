@@ -92,11 +92,18 @@ public final class ImageVerifier {
    */
   public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target)
       throws ImageTrustException {
+    return verifyCopy(source, meta, extra, target, io.imgtrust.core.digest.CopyProgress.NONE);
+  }
+
+  /** Like {@link #verifyCopy(Path, ImageMetadata, DigestPlan, Path)}, reporting progress. */
+  public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target,
+      io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
     checkSize(source, meta.size(), size(source));
     try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
         FileChannel out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      VerificationReport r = verify(meta, extra, plan -> digester.digestAndCopy(in, plan, out), source.toString());
+      VerificationReport r = verify(meta, extra, plan -> digester.digestAndCopy(in, plan, out, progress,
+          meta.size()), source.toString());
       out.force(true);
       return r;
     } catch (IOException e) {
