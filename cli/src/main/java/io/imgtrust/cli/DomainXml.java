@@ -4,7 +4,7 @@ import com.google.common.xml.XmlEscapers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The small domain {@code spawn --boot} defines around a prepared disk: 256 MiB, 1 vCPU, serial console, no graphics. */
+/** The domain {@code spawn --boot} defines around a disk: 256 MiB, 1 vCPU, serial console, no graphics. */
 final class DomainXml {
   private DomainXml() {}
 

@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
- * Entry point of the {@code imgtrust} command. Exit status: 0 success, 2 usage error or malformed input, 3 verification refused
- * the image, 4 backend or host failure, 1 anything unexpected. With {@code --json} every command prints exactly one
+ * Entry point of the {@code imgtrust} command. Exit status: 0 success, 2 usage error or malformed input,
+ * 3 verification refused the image, 4 backend or host failure, 1 anything unexpected. With {@code --json} every command prints exactly one
  * JSON object on stdout, also on failure.
  */
 public final class Main {

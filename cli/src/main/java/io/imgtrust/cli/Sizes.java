@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses disk sizes as operators write them: {@code 20} (GiB), {@code 20G}, {@code 512M}, {@code 1.5T}, {@code 4096B}. */
+/** Parses disk sizes as operators write them: {@code 20} (GiB), {@code 20G}, {@code 512M}, {@code 4096B}. */
 final class Sizes {
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(?:I?B)?");
 

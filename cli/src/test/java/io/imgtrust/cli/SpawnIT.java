@@ -223,4 +223,52 @@ class SpawnIT {
   void spawn_sizeBelowImage_exit2FlavorTooSmall() {
     assertRefused(spawn(config, "vm-small", "img-1", "--size", "1M"), 2, "FLAVOR_TOO_SMALL");
   }
+
+  @Test
+  void spawnFlat_bootFlag_definesAndStartsTheDomainThroughLibvirtJava() throws Exception {
+    String d = "imgtrust-it-boot-" + ProcessHandle.current().pid();
+    try {
+      OpensslPki.Result r = spawn(config, d, "img-1", "--size", "64M", "--boot");
+
+      assertThat(r.exitCode()).as(r.describe()).isZero();
+      assertThat(json(r).at("/domain/state").asText()).isEqualTo("running");
+      assertThat(tool("virsh", "-c", "qemu:///system", "domstate", d).stdout()).contains("running");
+    } finally {
+      ItFiles.tryTool("virsh", "-c", "qemu:///system", "destroy", d);
+      ItFiles.tryTool("virsh", "-c", "qemu:///system", "undefine", d);
+    }
+  }
+
+  @Test
+  void spawnFlat_bootFailsInLibvirt_undoLeavesNoDomainAndNoDisk() throws Exception {
+    // qemu (another user) cannot reach disks under a 0700 directory: define works, start fails.
+    Path hidden = Files.createDirectories(dir.resolve("hidden"));
+    Files.setPosixFilePermissions(hidden, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path cfg = writeConfig(dir, hidden.resolve("instances"));
+    assertThat(Launcher.run(cfg, "cache", "add", image.toString(), "--meta",
+        ItFiles.meta(dir, "img-1", "raw", image, imageSha).toString()).exitCode()).isZero();
+    String d = "imgtrust-it-undo-" + ProcessHandle.current().pid();
+
+    JsonNode j = assertRefused(spawn(cfg, d, "img-1", "--boot"), 4, "LIBVIRT_ERROR");
+
+    assertThat(j.get("message").asText()).containsIgnoringCase("permission");
+    assertThat(ItFiles.tryTool("virsh", "-c", "qemu:///system", "dominfo", d).exitCode()).as("no domain left")
+        .isNotZero();
+    assertThat(names(hidden.resolve("instances").resolve(d))).isEmpty();
+  }
+
+  @Test
+  void spawnFlat_bootOntoExistingDomainName_refusedAndDiskRemoved() throws Exception {
+    String d = "imgtrust-it-taken-" + ProcessHandle.current().pid();
+    Path xml = Files.writeString(dir.resolve(d + ".xml"), Domains.xml(d, ""));
+    tool("virsh", "-c", "qemu:///system", "define", xml.toString());
+    try {
+      assertRefused(spawn(config, d, "img-1", "--boot"), 4, "TARGET_EXISTS");
+
+      assertThat(names(instances.resolve(d))).isEmpty();
+      assertThat(tool("virsh", "-c", "qemu:///system", "dominfo", d).stdout()).contains(d);
+    } finally {
+      ItFiles.tryTool("virsh", "-c", "qemu:///system", "undefine", d);
+    }
+  }
 }

@@ -27,7 +27,7 @@ final class DomainDisks {
   static final class Disk {
     final Path source;
     final String driverType;
-    /** The pinned chain below the disk: each level's source and format; empty format/source for {@code <backingStore/>}. */
+    /** The pinned chain below the disk, level by level; an empty level is {@code <backingStore/>}. */
     final ImmutableList<Level> backingStores;
     /** Whether the XML has a {@code <backingStore>} element at all. */
     final boolean pinned;
@@ -99,7 +99,7 @@ final class DomainDisks {
   }
 
   private static DocumentBuilder builder() throws Exception {
-    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    DocumentBuilderFactory f = DocumentBuilderFactory.newDefaultInstance();
     f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     f.setFeature("http://xml.org/sax/features/external-general-entities", false);

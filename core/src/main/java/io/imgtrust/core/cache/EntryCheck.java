@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rechecks one entry against its record, chunk by chunk on all cores. Hashing starts as soon as the entry lock is
- * held and runs while the record is read and its seal checked; it is cancelled if the record turns out invalid. One pass per entry at a time: threads of this
- * process share a running pass ({@link SingleFlight}); another process waits on the entry lock and, when the record
- * says the entry was verified after it started waiting, reuses that result instead of hashing again.
+ * held and runs while the record is read and its seal checked; it is cancelled if the record turns out invalid. One
+ * pass per entry at a time: threads of this process share a running pass ({@link SingleFlight}); another process
+ * waits on the entry lock and, when the record says the entry was verified after it started waiting, reuses that
+ * result instead of hashing again.
  */
 final class EntryCheck {
   private static final Logger log = LoggerFactory.getLogger(EntryCheck.class);
@@ -30,7 +31,13 @@ final class EntryCheck {
   private final Quarantine quarantine;
   private final SingleFlight<CheckResult> flights = new SingleFlight<>();
 
-  EntryCheck(CacheLayout layout, Ledger ledger, EntryLocks locks, Quarantine quarantine) {
+  private final io.imgtrust.core.policy.Policy policy;
+  private final io.imgtrust.core.verify.ImageVerifier.TrustSource trust;
+
+  EntryCheck(CacheLayout layout, Ledger ledger, EntryLocks locks, Quarantine quarantine,
+      io.imgtrust.core.policy.Policy policy, io.imgtrust.core.verify.ImageVerifier.TrustSource trust) {
+    this.policy = policy;
+    this.trust = trust;
     this.layout = layout;
     this.ledger = ledger;
     this.locks = locks;
@@ -57,6 +64,10 @@ final class EntryCheck {
         long t0 = System.nanoTime();
         ImageDigests d = pass.result();
         compare(layout.file(name), d, record);
+        if (policy.recheckSignature() && SignatureRecheck.applies(record)) {
+          SignatureRecheck.verify(layout.file(name), record, trust);
+          log.info("image {}: signature verified again ({})", imageId, record.fill().get("signer_subject"));
+        }
         ledger.write(record.toBuilder().verifiedAt(Instant.now()).build());
         log.info("image {}: rechecked {} bytes in {} chunks ({} ms after the record was read)", imageId,
             d.bytesHashed(), record.chunks().size(), (System.nanoTime() - t0) / 1_000_000);

@@ -35,14 +35,15 @@ public final class ImageCache {
   private final EntryCheck check;
   private final Policy policy;
 
-  private ImageCache(CacheLayout layout, Ledger ledger, CacheFill fill, Policy policy) {
+  private ImageCache(CacheLayout layout, Ledger ledger, CacheFill fill, Policy policy,
+      ImageVerifier.TrustSource trust) {
     this.layout = layout;
     this.ledger = ledger;
     this.locks = new EntryLocks(layout.locks());
     this.quarantine = new Quarantine(layout);
     this.fill = fill;
     this.policy = policy;
-    this.check = new EntryCheck(layout, ledger, locks, quarantine);
+    this.check = new EntryCheck(layout, ledger, locks, quarantine, policy, trust);
   }
 
   /** The cache of {@code config}: directory, host key, policy, trust settings, {@code force_raw_images}. */
@@ -57,7 +58,7 @@ public final class ImageCache {
     Ledger ledger = Ledger.open(layout.records(), HostKey.loadOrCreate(config.path(Key.HOST_KEY_FILE)));
     CacheFill fill = new CacheFill(layout, ledger, ImageVerifier.fromConfig(config), new RawConverter("qemu-img"),
         config.bool(Key.FORCE_RAW_IMAGES));
-    return new ImageCache(layout, ledger, fill, Policy.fromConfig(config));
+    return new ImageCache(layout, ledger, fill, Policy.fromConfig(config), ImageVerifier.trustSource(config));
   }
 
   public Path directory() {

@@ -112,7 +112,8 @@ public final class ChunkVerifier {
   private static ImageTrustException mismatch(long chunk) {
     long offset = chunk * DigestPlan.CHUNK_SIZE;
     return ImageTrustException.of(Reason.DIGEST_MISMATCH,
-        "chunk " + chunk + " (bytes " + offset + "-" + (offset + DigestPlan.CHUNK_SIZE - 1) + ") differs from the record",
+        "chunk " + chunk + " (bytes " + offset + "-" + (offset + DigestPlan.CHUNK_SIZE - 1)
+            + ") differs from the record",
         ImmutableMap.of("chunk", chunk, "offset", offset));
   }
 

@@ -65,8 +65,8 @@ public final class HostKey {
     byte[] raw = new byte[BYTES];
     new SecureRandom().nextBytes(raw);
     try {
-      AtomicFiles.create(file, (BaseEncoding.base16().lowerCase().encode(raw) + "\n").getBytes(StandardCharsets.US_ASCII),
-          "rw-------");
+      byte[] text = (BaseEncoding.base16().lowerCase().encode(raw) + "\n").getBytes(StandardCharsets.US_ASCII);
+      AtomicFiles.create(file, text, "rw-------");
       log.info("created host key {}", file);
     } catch (FileAlreadyExistsException e) {
       log.debug("host key {} was created concurrently", file);

@@ -64,9 +64,14 @@ public final class ImageVerifier {
 
   /** A verifier with the policy and trust settings of {@code config}. */
   public static ImageVerifier fromConfig(ImgtrustConfig config) {
-    TrustSource trust = () -> TrustStore.load(config.path(Key.CERTIFICATES_DIR),
-        Optional.of(config.path(Key.TRUSTED_CERTS_DIR)), config.list(Key.TRUSTED_CERTIFICATE_IDS));
-    return create(config.bool(Key.VERIFY_SIGNATURES), trust, ImageDigester.create(), Clock.systemUTC());
+    return create(config.bool(Key.VERIFY_SIGNATURES), trustSource(config), ImageDigester.create(),
+        Clock.systemUTC());
+  }
+
+  /** The trust store {@code config} names, loaded on each call. */
+  public static TrustSource trustSource(ImgtrustConfig config) {
+    return () -> TrustStore.load(config.path(Key.CERTIFICATES_DIR), Optional.of(config.path(Key.TRUSTED_CERTS_DIR)),
+        config.list(Key.TRUSTED_CERTIFICATE_IDS));
   }
 
   /** A verifier from its parts (tests use a fixed clock). */
