@@ -106,6 +106,11 @@ final class BenchBootCommand implements Callable<Integer> {
       public void run() throws Exception {
         Timings.exec(List.of("virsh", "-c", URI, "start", domain));
       }
+
+      @Override
+      public void after() throws Exception {
+        Timings.tryExec(List.of("virsh", "-c", URI, "destroy", domain));
+      }
     };
   }
 

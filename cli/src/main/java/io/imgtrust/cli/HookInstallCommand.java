@@ -40,6 +40,8 @@ final class HookInstallCommand implements Callable<Integer> {
     String body = "#!/bin/sh\n"
         + "# Installed by 'imgtrust hook install': checks qcow2 backing chains before every domain start.\n"
         + "# libvirt runs it as: 50-imgtrust DOMAIN OPERATION SUBOP EXTRA, with the domain XML on stdin.\n"
+        + "# Only 'prepare begin' needs the check; every other operation passes here without starting a JVM.\n"
+        + "if [ \"$2\" != prepare ] || [ \"$3\" != begin ]; then cat >/dev/null; exit 0; fi\n"
         + "IMGTRUST_NO_BUILD=1 exec '" + Path.of(launcher).toAbsolutePath() + "'" + config + " hook qemu \"$@\"\n";
     AtomicFiles.write(script, body.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
     String note = "libvirtd reads new hooks only at start or on SIGHUP: run `kill -HUP $(pidof libvirtd)` or "

@@ -23,6 +23,9 @@ final class Timings {
 
     /** The timed work. */
     void run() throws Exception;
+
+    /** Untimed clean-up after each run (e.g. stop what it started, so it does not load the machine). */
+    default void after() throws Exception {}
   }
 
   private final Map<String, Step> steps = new LinkedHashMap<>();
@@ -82,7 +85,9 @@ final class Timings {
     s.before();
     long t0 = System.nanoTime();
     s.run();
-    return (System.nanoTime() - t0) / 1e9;
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    s.after();
+    return seconds;
   }
 
   /** Runs a command to completion, output discarded; a non-zero exit is an error. */
