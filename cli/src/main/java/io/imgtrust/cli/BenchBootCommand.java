@@ -131,9 +131,7 @@ final class BenchBootCommand implements Callable<Integer> {
   }
 
   private static Path config(Path d, String recheck) throws Exception {
-    return Files.writeString(d.resolve("imgtrust-" + recheck + ".conf"), "[DEFAULT]\ninstances_path = "
-        + d.resolve("instances") + "\n[verification]\nhost_key_file = " + d.resolve("host.key")
-        + "\nrecheck = " + recheck + "\n");
+    return BenchOptions.config(d, "imgtrust-" + recheck + ".conf", "recheck = " + recheck + "\n");
   }
 
   private static CacheEntry fill(ImageCache cache, Path d, String name, long size) throws Exception {

@@ -32,9 +32,7 @@ final class BenchCacheCommand implements Callable<Integer> {
     return opts.inWorkDir(d -> {
       Path image = d.resolve("image.raw");
       BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
-      Path config = d.resolve("imgtrust.conf");
-      Files.writeString(config, "[DEFAULT]\ninstances_path = " + d.resolve("instances") + "\n[verification]\n"
-          + "host_key_file = " + d.resolve("host.key") + "\n");
+      Path config = BenchOptions.config(d, "imgtrust.conf", "");
       var digests = ImageDigester.create().digest(image, DigestPlan.of(Set.of(HashAlgorithm.SHA256)));
       ImageMetadata meta = ImageMetadata.builder().id("bench-cache").diskFormat("raw").size(Files.size(image))
           .multihash(ImageMetadata.Digest.of(HashAlgorithm.SHA256,

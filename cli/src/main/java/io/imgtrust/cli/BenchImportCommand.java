@@ -37,9 +37,7 @@ final class BenchImportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Root root = (Root) bench.spec.parent().userObject();
     return opts.inWorkDir(d -> {
-      Path config = d.resolve("imgtrust.conf");
-      Files.writeString(config, "[DEFAULT]\ninstances_path = " + d.resolve("instances") + "\n[verification]\n"
-          + "host_key_file = " + d.resolve("host.key") + "\n");
+      Path config = BenchOptions.config(d, "imgtrust.conf", "");
       ImgtrustConfig conf = ConfigLoader.load(config);
       ImageCache cache = ImageCache.open(conf);
       BackendContext ctx = BackendContext.of(conf, cache);

@@ -128,9 +128,7 @@ public final class Qcow2Backend implements ImageBackend {
 
   @Override
   public void remove(String instance, String disk) throws ImageTrustException {
-    if (!SpawnRequest.isPlainName(instance) || !SpawnRequest.isPlainName(disk)) {
-      throw ImageTrustException.of(Reason.USAGE, "instance and disk must be plain names");
-    }
+    SpawnRequest.requirePlainNames(instance, disk);
     Path dir = instances.resolve(instance);
     try {
       Files.deleteIfExists(dir.resolve(disk));

@@ -39,6 +39,18 @@ public final class SpawnRequest {
     return new SpawnRequest(instance, "disk", entry, OptionalLong.empty(), CopyProgress.NONE);
   }
 
+  /**
+   * Refuses instance or disk names that are not plain identifiers (for {@link ImageBackend#remove}).
+   *
+   * @throws ImageTrustException {@code USAGE}
+   */
+  public static void requirePlainNames(String instance, String disk) throws ImageTrustException {
+    if (!isPlainName(instance) || !isPlainName(disk)) {
+      throw ImageTrustException.of(Reason.USAGE, "instance '" + instance + "' and disk '" + disk
+          + "' must be plain names (letters, digits, '.', '_', '-')");
+    }
+  }
+
   /** Whether {@code name} is acceptable as an instance or disk name. */
   public static boolean isPlainName(String name) {
     return NAME.matcher(name).matches();
