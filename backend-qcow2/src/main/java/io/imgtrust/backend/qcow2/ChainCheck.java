@@ -36,8 +36,12 @@ final class ChainCheck {
 
   /** Checks {@code disk}; returns one fact map per backing file checked. */
   List<Map<String, Object>> check(DomainDisks.Disk disk) throws ImageTrustException {
-    BackingChain chain = BackingChain.read(disk.source, ImageFormat.QCOW2, allowedDirs,
-        BackingChain.DEFAULT_MAX_DEPTH);
+    BackingChain chain;
+    try {
+      chain = BackingChain.read(disk.source, ImageFormat.QCOW2, allowedDirs, BackingChain.DEFAULT_MAX_DEPTH);
+    } catch (ImageTrustException e) {
+      throw missingBase(e).orElse(e);
+    }
     if (disk.pinned) {
       requireAgreement(disk, chain);
     }
@@ -58,6 +62,17 @@ final class ChainCheck {
           "bytes_hashed", r.bytesHashed(), "ok", r.ok()));
     }
     return facts;
+  }
+
+  /** A base that is gone from the cache (quarantined, or removed) is NOT_CACHED, with what to do about it. */
+  private Optional<ImageTrustException> missingBase(ImageTrustException e) {
+    Object file = e.details().get("file");
+    if (!Boolean.TRUE.equals(e.details().get("missing")) || file == null
+        || !Path.of(file.toString()).startsWith(cache.directory())) {
+      return Optional.empty();
+    }
+    return Optional.of(ImageTrustException.of(Reason.NOT_CACHED, "the base " + file + " is not in the cache (was it "
+        + "quarantined? see `imgtrust cache quarantine`); refill it with `imgtrust cache add`", e.details()));
   }
 
   private static void requireAgreement(DomainDisks.Disk disk, BackingChain chain) throws ImageTrustException {

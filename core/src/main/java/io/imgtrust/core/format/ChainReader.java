@@ -96,7 +96,9 @@ final class ChainReader {
     } catch (AccessDeniedException e) {
       throw IoErrors.unreadable("backing file " + named, e);
     } catch (NoSuchFileException e) {
-      throw unsafe(image, "has a backing file that does not exist: " + named, named, name);
+      throw Refusals.unsafe(ImageFormat.QCOW2, image + " has a backing file that does not exist: " + named,
+          ImmutableMap.of("file", named.toString(), "image", image.toString(), "backing_file", name,
+              "missing", true));
     } catch (FileSystemException e) {
       throw unsafe(image, "has a backing file that cannot be resolved: " + named + " (" + IoErrors.describe(e)
           + ")", named, name);
