@@ -22,6 +22,10 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
       }
       return out.failure(e);
     }
+    if (ex instanceof java.io.IOException) {
+      return out.failure(ImageTrustException.wrap(Reason.IO_ERROR,
+          io.imgtrust.core.IoErrors.describe((java.io.IOException) ex), ex));
+    }
     log.error("unexpected failure", ex);
     return out.failure(ImageTrustException.wrap(Reason.INTERNAL, "unexpected: " + ex, ex));
   }

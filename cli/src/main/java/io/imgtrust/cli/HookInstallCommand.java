@@ -28,21 +28,29 @@ final class HookInstallCommand implements Callable<Integer> {
   @Option(names = "--name", defaultValue = "50-imgtrust", description = "Script name (default: ${DEFAULT-VALUE}).")
   String name;
 
+  /** A POSIX shell single-quoted word (each single quote is closed, escaped and reopened). */
+  static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
   @Override
   public Integer call() throws Exception {
     String launcher = System.getenv("IMGTRUST_LAUNCHER");
     if (launcher == null || !Files.isExecutable(Path.of(launcher))) {
       throw ImageTrustException.of(Reason.USAGE, "run hook install through the imgtrust launcher script");
     }
+    if (!io.imgtrust.core.spi.SpawnRequest.isPlainName(name)) {
+      throw ImageTrustException.of(Reason.USAGE, "--name must be a plain file name (letters, digits, '.', '_', '-')");
+    }
     Path script = hooksDir.resolve("qemu.d").resolve(name);
     Files.createDirectories(script.getParent());
-    String config = hook.root.config == null ? "" : " --config '" + hook.root.config.toAbsolutePath() + "'";
+    String config = hook.root.config == null ? "" : " --config " + quote(hook.root.config.toAbsolutePath().toString());
     String body = "#!/bin/sh\n"
         + "# Installed by 'imgtrust hook install': checks qcow2 backing chains before every domain start.\n"
         + "# libvirt runs it as: 50-imgtrust DOMAIN OPERATION SUBOP EXTRA, with the domain XML on stdin.\n"
         + "# Only 'prepare begin' needs the check; every other operation passes here without starting a JVM.\n"
         + "if [ \"$2\" != prepare ] || [ \"$3\" != begin ]; then cat >/dev/null; exit 0; fi\n"
-        + "IMGTRUST_NO_BUILD=1 exec '" + Path.of(launcher).toAbsolutePath() + "'" + config + " hook qemu \"$@\"\n";
+        + "IMGTRUST_NO_BUILD=1 exec " + quote(Path.of(launcher).toAbsolutePath().toString()) + config + " hook qemu \"$@\"\n";
     AtomicFiles.write(script, body.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
     String note = "libvirtd reads new hooks only at start or on SIGHUP: run `kill -HUP $(pidof libvirtd)` or "
         + "restart libvirtd";

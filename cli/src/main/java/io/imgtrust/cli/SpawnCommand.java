@@ -63,6 +63,7 @@ final class SpawnCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "--file and --meta go together");
     }
+    SpawnRequest.requirePlainNames(instance, "disk");
     ImgtrustConfig config = root.loadConfig();
     ObjectNode timings = Output.object();
     long t0 = System.nanoTime();

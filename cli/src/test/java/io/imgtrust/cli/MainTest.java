@@ -212,4 +212,16 @@ class MainTest {
     assertThat(Main.run("--help")).isZero();
     assertThat(out()).contains("Exit status").contains(" 3 ");
   }
+
+  @Test
+  void spawn_pathLikeInstanceName_exit2Usage() throws Exception {
+    assertThat(Main.run("--json", "spawn", "--instance", "bad/x", "--image", "img")).isEqualTo(2);
+
+    assertThat(json().get("reason").asText()).isEqualTo("USAGE");
+  }
+
+  @Test
+  void hookInstall_quote_survivesSingleQuotes() {
+    assertThat(HookInstallCommand.quote("/a b/it's")).isEqualTo("'/a b/it'\\''s'");
+  }
 }

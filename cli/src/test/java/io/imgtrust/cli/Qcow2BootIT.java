@@ -198,4 +198,36 @@ class Qcow2BootIT {
 
     assertThat(p.waitFor()).isZero();
   }
+
+  private static String rawDiskXml(Path file, String device) {
+    return "<domain type='qemu'><name>x</name><devices><disk type='file' device='" + device + "'><driver "
+        + "name='qemu' type='raw'/><source file='" + file + "'/><target dev='vda'/></disk></devices></domain>";
+  }
+
+  @Test
+  void hook_rawDiskOrCdromOnRottenCacheFile_refusedAndQuarantineNotUsableAsBacking() throws Exception {
+    Path img = dir.resolve("direct.raw");
+    Path m = ItFiles.meta(dir, "q-direct", "raw", img, writeImage(img, 8L << 20, 23, 0));
+    assertThat(Launcher.run(config, "cache", "add", img.toString(), "--meta", m.toString()).exitCode()).isZero();
+    Path cached = instances.resolve("_base").resolve(ItFiles.cacheName("q-direct"));
+    assertThat(hook(rawDiskXml(cached, "cdrom")).exitCode()).as("intact cache file").isZero();
+    ItFiles.rot(cached, 4096);
+
+    OpensslPki.Result r = hook(rawDiskXml(cached, "disk"));
+
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.stderr()).contains("DIGEST_MISMATCH");
+    Path quarantined;
+    try (var s = Files.list(instances.resolve("_base/.quarantine"))) {
+      quarantined = s.filter(p -> p.getFileName().toString().startsWith(ItFiles.cacheName("q-direct"))
+          && !p.toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+    Path ov = dir.resolve("on-quarantine.qcow2");
+    tool("qemu-img", "create", "-f", "qcow2", "-u", "-b", quarantined.toString(), "-F", "raw", ov.toString(), "8M");
+
+    OpensslPki.Result q = hook(diskXml(ov));
+
+    assertThat(q.exitCode()).isEqualTo(3);
+    assertThat(q.stderr()).contains("UNTRUSTED_BACKING_FILE");
+  }
 }

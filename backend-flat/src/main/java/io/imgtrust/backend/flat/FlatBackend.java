@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,11 +58,13 @@ public final class FlatBackend implements ImageBackend {
         report = imp.into(sink);
         sink.finish(size);
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      AtomicFiles.fsyncDirectory(dir);
+      AtomicFiles.publishNoReplace(tmp, target);
       Map<String, Object> rep = new LinkedHashMap<>(imp.report(report));
       rep.put("virtual_size", size);
       return PreparedDisk.of(DiskXml.file(target, "raw", "vda"), target.toString(), rep);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      Leftovers.undo(tmp, dir, false);
+      throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " appeared meanwhile; kept");
     } catch (IOException e) {
       Leftovers.undo(tmp, dir, madeDir);
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(e), e);

@@ -47,7 +47,7 @@ final class ChainCheck {
     }
     List<Map<String, Object>> facts = new ArrayList<>();
     for (BackingChain.Link base : chain.backingFiles()) {
-      Optional<String> id = cache.imageIdOf(base.path());
+      Optional<String> id = cacheEntryOf(base.path());
       if (id.isEmpty()) {
         log.info("disk {}: backing file {} is outside the cache (allowed by [qcow2] allowed_backing_dirs); not "
             + "rechecked", disk.source, base.path());
@@ -62,6 +62,33 @@ final class ChainCheck {
           "bytes_hashed", r.bytesHashed(), "ok", r.ok()));
     }
     return facts;
+  }
+
+  /**
+   * The image id if {@code file} is a cache entry. A file elsewhere inside the cache directory (quarantine, records,
+   * temporaries) is never an acceptable disk or backing file.
+   */
+  Optional<String> cacheEntryOf(Path file) throws ImageTrustException {
+    Optional<String> id = cache.imageIdOf(file);
+    if (id.isEmpty() && realPath(file).startsWith(realPath(cache.directory()))) {
+      throw ImageTrustException.of(Reason.UNTRUSTED_BACKING_FILE, file + " lies inside the image cache but is not a "
+          + "cache entry (quarantined, a record or a temporary)", ImmutableMap.of("file", file.toString()));
+    }
+    return id;
+  }
+
+  /**
+   * Checks a disk that is not a qcow2 overlay (raw, no driver type, cdrom): if its source is a cache file, the guest
+   * reads the cache directly, so it is rechecked like a base.
+   */
+  List<Map<String, Object>> checkDirect(DomainDisks.Disk disk) throws ImageTrustException {
+    Optional<String> id = cacheEntryOf(disk.source);
+    if (id.isEmpty()) {
+      return List.of();
+    }
+    CheckResult r = cache.ensureVerified(id.get());
+    return List.of(ImmutableMap.of("disk", disk.source.toString(), "image_id", id.get(), "bytes_hashed",
+        r.bytesHashed(), "ok", r.ok()));
   }
 
   /** A base that is gone from the cache (quarantined, or removed) is NOT_CACHED, with what to do about it. */

@@ -71,7 +71,8 @@ final class DomainDisks {
     ImmutableList.Builder<Disk> out = ImmutableList.builder();
     for (Element devices : children(root, "devices")) {
       for (Element disk : children(devices, "disk")) {
-        if ("file".equals(disk.getAttribute("type"))) {
+        String type = disk.getAttribute("type");
+        if (type.isEmpty() || "file".equals(type)) {
           fileDisk(disk).ifPresent(out::add);
         }
       }

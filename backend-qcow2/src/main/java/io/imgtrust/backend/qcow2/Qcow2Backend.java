@@ -22,7 +22,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +38,9 @@ import java.util.Map;
  * makes the overlay under a temporary name; {@link #beforeBoot} refuses unsafe chains (backing files outside the
  * cache and {@code [qcow2] allowed_backing_dirs}, protocol or {@code json:} names, missing backing formats, data
  * files, loops, depth) and a {@code <backingStore>} that contradicts the headers, and rechecks every backing file in
- * the cache. Files are only ever opened read-only.
+ * the cache; a disk of any driver type (raw, cdrom) whose source is a cache file is rechecked too, and any other file
+ * inside the cache directory (quarantine, records) is refused. {@code <disk type='volume'>} and block disks are not
+ * resolved here (the hook may not call libvirt). Files are only ever opened read-only.
  */
 public final class Qcow2Backend implements ImageBackend {
   private final ImageCache cache;
@@ -74,8 +75,10 @@ public final class Qcow2Backend implements ImageBackend {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      AtomicFiles.fsyncDirectory(dir);
+      AtomicFiles.publishNoReplace(tmp, target);
+    } catch (java.nio.file.FileAlreadyExistsException x) {
+      undo(tmp, dir, false);
+      throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " appeared meanwhile; kept");
     } catch (IOException x) {
       undo(tmp, dir, madeDir);
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(x), x);
@@ -108,11 +111,7 @@ public final class Qcow2Backend implements ImageBackend {
 
   @Override
   public void beforeBoot(String domainXml) throws ImageTrustException {
-    for (DomainDisks.Disk disk : DomainDisks.parse(domainXml)) {
-      if (disk.driverType.equals("qcow2")) {
-        chains.check(disk);
-      }
-    }
+    checkBeforeBoot(domainXml);
   }
 
   /** Like {@link #beforeBoot}, returning what was checked per disk (for reports). */
@@ -120,7 +119,10 @@ public final class Qcow2Backend implements ImageBackend {
     List<Map<String, Object>> facts = new ArrayList<>();
     for (DomainDisks.Disk disk : DomainDisks.parse(domainXml)) {
       if (disk.driverType.equals("qcow2")) {
+        facts.addAll(chains.checkDirect(disk));
         facts.addAll(chains.check(disk));
+      } else {
+        facts.addAll(chains.checkDirect(disk));
       }
     }
     return facts;

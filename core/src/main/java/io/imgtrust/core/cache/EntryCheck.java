@@ -8,6 +8,7 @@ import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigests;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import io.imgtrust.core.io.FileIdentity;
 import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.ledger.LedgerRecord;
 import java.io.IOException;
@@ -54,32 +55,45 @@ final class EntryCheck {
   private CheckResult checkLocked(String imageId, String name, Instant started, boolean enforce)
       throws ImageTrustException {
     try (EntryLocks.Held lock = locks.acquire(name)) {
-      Hashing pass = Hashing.start(layout.file(name));
       try {
-        LedgerRecord record = Entries.valid(layout, ledger, imageId, name).record();
-        if (!record.verifiedAt().isBefore(started)) {
-          log.info("image {}: verified by another process while waiting; not hashing again", imageId);
-          return new CheckResult(imageId, 0, true, null);
-        }
-        long t0 = System.nanoTime();
-        ImageDigests d = pass.result();
-        compare(layout.file(name), d, record);
-        if (policy.recheckSignature() && SignatureRecheck.applies(record)) {
-          SignatureRecheck.verify(layout.file(name), record, trust);
-          log.info("image {}: signature verified again ({})", imageId, record.fill().get("signer_subject"));
-        }
-        ledger.write(record.toBuilder().verifiedAt(Instant.now()).build());
-        log.info("image {}: rechecked {} bytes in {} chunks ({} ms after the record was read)", imageId,
-            d.bytesHashed(), record.chunks().size(), (System.nanoTime() - t0) / 1_000_000);
-        return new CheckResult(imageId, d.bytesHashed(), false, null);
-      } finally {
-        pass.cancel();
+        return checkHeld(imageId, name, started);
+      } catch (ImageTrustException e) {
+        // Still under the entry lock: a concurrent refill cannot be quarantined by mistake.
+        return refused(imageId, name, e, enforce);
       }
-    } catch (ImageTrustException e) {
-      return refused(imageId, name, e, enforce);
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read cache file " + layout.file(name) + ": "
           + IoErrors.describe(e), e);
+    }
+  }
+
+  private CheckResult checkHeld(String imageId, String name, Instant started)
+      throws ImageTrustException, IOException {
+    Path file = layout.file(name);
+    Hashing pass = Hashing.start(file);
+    try {
+      LedgerRecord record = Entries.valid(layout, ledger, imageId, name).record();
+      if (!record.verifiedAt().isBefore(started)) {
+        log.info("image {}: verified by another process while waiting; not hashing again", imageId);
+        return new CheckResult(imageId, 0, true, null);
+      }
+      long t0 = System.nanoTime();
+      ImageDigests d = pass.result();
+      if (!FileIdentity.of(file).equals(record.identity())) {
+        throw ImageTrustException.of(Reason.RECORD_INVALID, "image " + imageId + ": " + file
+            + " changed while it was checked");
+      }
+      compare(file, d, record);
+      if (policy.recheckSignature() && SignatureRecheck.applies(record)) {
+        SignatureRecheck.verify(file, record, trust);
+        log.info("image {}: signature verified again ({})", imageId, record.fill().get("signer_subject"));
+      }
+      ledger.write(record.toBuilder().verifiedAt(Instant.now()).build());
+      log.info("image {}: rechecked {} bytes in {} chunks ({} ms after the record was read)", imageId,
+          d.bytesHashed(), record.chunks().size(), (System.nanoTime() - t0) / 1_000_000);
+      return new CheckResult(imageId, d.bytesHashed(), false, null);
+    } finally {
+      pass.cancel();
     }
   }
 

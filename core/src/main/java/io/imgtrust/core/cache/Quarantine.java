@@ -36,7 +36,8 @@ final class Quarantine {
   java.util.Optional<Path> put(String name, String imageId, ImageTrustException why) throws ImageTrustException {
     Path src = layout.file(name);
     Instant now = Instant.now();
-    Path dst = layout.quarantine().resolve(name + "." + now.toEpochMilli());
+    Path dst = layout.quarantine().resolve(name + "." + now.toEpochMilli() + "-"
+        + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
     try {
       Files.createDirectories(layout.quarantine());
       ObjectNode reason = JSON.createObjectNode().put("image_id", imageId).put("cache_file", name)
@@ -44,6 +45,9 @@ final class Quarantine {
           .put("quarantined_at", now.toString());
       for (Map.Entry<String, Object> d : why.details().entrySet()) {
         reason.set(d.getKey(), JSON.valueToTree(d.getValue()));
+      }
+      if (!Files.exists(src, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return java.util.Optional.empty();
       }
       AtomicFiles.write(dst.resolveSibling(dst.getFileName() + ".json"),
           JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reason), "rw-r--r--");

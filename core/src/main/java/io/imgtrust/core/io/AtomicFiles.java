@@ -50,6 +50,18 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Gives the finished file {@code tmp} its final name {@code target} without ever replacing an existing file (a hard
+   * link, then the temporary name removed), and makes that durable.
+   *
+   * @throws FileAlreadyExistsException if {@code target} exists; {@code tmp} is left for the caller to remove
+   */
+  public static void publishNoReplace(Path tmp, Path target) throws IOException {
+    Files.createLink(target, tmp);
+    Files.delete(tmp);
+    fsyncDirectory(target.toAbsolutePath().getParent());
+  }
+
   /** A fresh, unused name next to {@code target}: {@code .<name>.<tag>-<random>}. */
   public static Path tempSibling(Path target, String tag) {
     long r = RANDOM.nextLong() & Long.MAX_VALUE;

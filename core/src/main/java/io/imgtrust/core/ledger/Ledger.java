@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ledger {
   private static final Logger log = LoggerFactory.getLogger(Ledger.class);
-  private static final int MAX_BYTES = 16 << 20;
+  private static final int MAX_BYTES = 64 << 20;
   private static final String SUFFIX = ".json";
 
   private final Path dir;
@@ -72,8 +72,13 @@ public final class Ledger {
 
   /** Writes (replaces) the record of {@code r.cacheFile()} atomically. */
   public void write(LedgerRecord r) throws ImageTrustException {
+    byte[] bytes = codec.encode(r);
+    if (bytes.length > MAX_BYTES) {
+      throw ImageTrustException.of(Reason.IO_ERROR, "image " + r.imageId() + " (" + r.size() + " bytes) is too large "
+          + "for a ledger record (" + bytes.length + " > " + MAX_BYTES + " bytes)");
+    }
     try {
-      AtomicFiles.write(pathOf(r.cacheFile()), codec.encode(r), "rw-r--r--");
+      AtomicFiles.write(pathOf(r.cacheFile()), bytes, "rw-r--r--");
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR,
           "cannot write record " + pathOf(r.cacheFile()) + ": " + IoErrors.describe(e), e);

@@ -104,12 +104,17 @@ public final class ImageVerifier {
   public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target,
       io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
     checkSize(source, meta.size(), size(source));
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-        FileChannel out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      VerificationReport r = verify(meta, extra, plan -> digester.digestAndCopy(in, plan, out, progress,
+    FileChannel out;
+    try {
+      out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot create " + target + ": " + IoErrors.describe(e), e);
+    }
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ); FileChannel o = out) {
+      VerificationReport r = verify(meta, extra, plan -> digester.digestAndCopy(in, plan, o, progress,
           meta.size()), source.toString());
-      out.force(true);
+      o.force(true);
       return r;
     } catch (IOException e) {
       deleteQuietly(target);
