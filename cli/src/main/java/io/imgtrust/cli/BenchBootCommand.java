@@ -73,6 +73,7 @@ final class BenchBootCommand implements Callable<Integer> {
         root.output().success(r.json(), text);
         return 0;
       } finally {
+        Timings.tryExec(List.of("virsh", "-c", URI, "destroy", domain));
         Timings.exec(List.of("virsh", "-c", URI, "undefine", domain));
         Files.deleteIfExists(HOOK);
         restartLibvirtd();
