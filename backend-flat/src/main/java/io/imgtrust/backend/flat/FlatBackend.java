@@ -7,6 +7,7 @@ import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.io.AtomicFiles;
 import io.imgtrust.core.io.FileSink;
+import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.ImageBackend;
@@ -31,6 +32,7 @@ import java.util.Map;
  * at a time; a prepare removes temporaries a killed earlier prepare of the same disk left.
  */
 public final class FlatBackend implements ImageBackend {
+  private static final String IMPORT = "import";
   private final BackendContext ctx;
   private final Path instances;
 
@@ -49,10 +51,10 @@ public final class FlatBackend implements ImageBackend {
       throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " already exists");
     }
     boolean madeDir = !Files.isDirectory(dir);
-    Path tmp = AtomicFiles.tempSibling(target, "import");
+    Path tmp = AtomicFiles.tempSibling(target, IMPORT);
     try {
       Files.createDirectories(dir);
-      Leftovers.remove(dir, r.disk());
+      Temporaries.removeStale(target, IMPORT);
       CopyReport report;
       try (FileSink sink = FileSink.create(tmp)) {
         report = imp.into(sink);
@@ -63,13 +65,13 @@ public final class FlatBackend implements ImageBackend {
       rep.put("virtual_size", size);
       return PreparedDisk.of(DiskXml.file(target, "raw", "vda"), target.toString(), rep);
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      Leftovers.undo(tmp, dir, false);
+      Temporaries.undo(tmp, dir, false);
       throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " appeared meanwhile; kept");
     } catch (IOException e) {
-      Leftovers.undo(tmp, dir, madeDir);
+      Temporaries.undo(tmp, dir, madeDir);
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(e), e);
     } catch (ImageTrustException | RuntimeException e) {
-      Leftovers.undo(tmp, dir, madeDir);
+      Temporaries.undo(tmp, dir, madeDir);
       throw e;
     }
   }
@@ -85,10 +87,8 @@ public final class FlatBackend implements ImageBackend {
     Path dir = instances.resolve(instance);
     try {
       Files.deleteIfExists(dir.resolve(disk));
-      if (Files.isDirectory(dir)) {
-        Leftovers.remove(dir, disk);
-      }
-      Leftovers.removeIfEmpty(dir);
+      Temporaries.removeStale(dir.resolve(disk), IMPORT);
+      Temporaries.removeIfEmpty(dir);
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot remove " + dir.resolve(disk) + ": "
           + IoErrors.describe(e), e);

@@ -7,6 +7,7 @@ import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.ImageBackend;
@@ -48,6 +49,7 @@ import java.util.Map;
  * <p>{@link #beforeBoot} does nothing: the disk is a private copy, verified when it was made.
  */
 public final class PloopBackend implements ImageBackend {
+  private static final String IMPORT = "import";
   private final BackendContext ctx;
   private final Path instances;
   private final PloopFormat format;
@@ -68,19 +70,19 @@ public final class PloopBackend implements ImageBackend {
       throw targetExists(target);
     }
     boolean madeDir = !Files.isDirectory(dir);
-    Path tmp = AtomicFiles.tempSibling(target, PloopDirs.TEMP_TAG);
+    Path tmp = AtomicFiles.tempSibling(target, IMPORT);
     try {
       Files.createDirectories(dir);
-      PloopDirs.removeTemporaries(dir, ploopName(r.disk()));
+      Temporaries.removeStale(target, IMPORT);
       Files.createDirectory(tmp);
       CopyReport report = build(tmp, imp, g);
       publish(tmp, target);
       return prepared(target, imp, report, g);
     } catch (IOException e) {
-      PloopDirs.undo(tmp, dir, madeDir);
+      Temporaries.undo(tmp, dir, madeDir);
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(e), e);
     } catch (ImageTrustException | RuntimeException e) {
-      PloopDirs.undo(tmp, dir, madeDir);
+      Temporaries.undo(tmp, dir, madeDir);
       throw e;
     }
   }
@@ -146,9 +148,9 @@ public final class PloopBackend implements ImageBackend {
     Path dir = instances.resolve(instance);
     Path target = dir.resolve(ploopName(disk));
     try {
-      PloopDirs.deleteTree(target);
-      PloopDirs.removeTemporaries(dir, ploopName(disk));
-      PloopDirs.removeIfEmpty(dir);
+      Temporaries.deleteTree(target);
+      Temporaries.removeStale(target, IMPORT);
+      Temporaries.removeIfEmpty(dir);
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot remove " + target + ": " + IoErrors.describe(e), e);
     }

@@ -10,6 +10,7 @@ import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.format.FormatInspector;
 import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.DiskXml;
@@ -18,7 +19,6 @@ import io.imgtrust.core.spi.PreparedDisk;
 import io.imgtrust.core.spi.SpawnRequest;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,6 +43,7 @@ import java.util.Map;
  * resolved here (the hook may not call libvirt). Files are only ever opened read-only.
  */
 public final class Qcow2Backend implements ImageBackend {
+  private static final String OVERLAY = "overlay";
   private final ImageCache cache;
   private final Path instances;
   private final ChainCheck chains;
@@ -68,7 +69,7 @@ public final class Qcow2Backend implements ImageBackend {
     }
     CheckResult check = cache.ensureVerified(e.imageId());
     boolean madeDir = !Files.isDirectory(dir);
-    Path tmp = AtomicFiles.tempSibling(target, "overlay");
+    Path tmp = AtomicFiles.tempSibling(target, OVERLAY);
     try {
       Files.createDirectories(dir);
       Overlay.create(tmp, e.file(), baseFormat, size);
@@ -77,13 +78,13 @@ public final class Qcow2Backend implements ImageBackend {
       }
       AtomicFiles.publishNoReplace(tmp, target);
     } catch (java.nio.file.FileAlreadyExistsException x) {
-      undo(tmp, dir, false);
+      Temporaries.undo(tmp, dir, false);
       throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " appeared meanwhile; kept");
     } catch (IOException x) {
-      undo(tmp, dir, madeDir);
+      Temporaries.undo(tmp, dir, madeDir);
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(x), x);
     } catch (ImageTrustException | RuntimeException x) {
-      undo(tmp, dir, madeDir);
+      Temporaries.undo(tmp, dir, madeDir);
       throw x;
     }
     Map<String, Object> report = new LinkedHashMap<>();
@@ -134,30 +135,11 @@ public final class Qcow2Backend implements ImageBackend {
     Path dir = instances.resolve(instance);
     try {
       Files.deleteIfExists(dir.resolve(disk));
-      if (Files.isDirectory(dir)) {
-        try (var s = Files.newDirectoryStream(dir, "." + disk + ".overlay-*")) {
-          for (Path p : s) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
-      Files.deleteIfExists(dir);
-    } catch (DirectoryNotEmptyException x) {
-      // other disks of the instance remain
+      Temporaries.removeStale(dir.resolve(disk), OVERLAY);
+      Temporaries.removeIfEmpty(dir);
     } catch (IOException x) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot remove " + dir.resolve(disk) + ": "
           + IoErrors.describe(x), x);
-    }
-  }
-
-  private static void undo(Path tmp, Path dir, boolean madeDir) {
-    try {
-      Files.deleteIfExists(tmp);
-      if (madeDir) {
-        Files.deleteIfExists(dir);
-      }
-    } catch (IOException ignored) {
-      // best effort; the original failure is what matters
     }
   }
 

@@ -12,6 +12,7 @@ import io.imgtrust.core.format.ImageFormat;
 import io.imgtrust.core.format.InspectedImage;
 import io.imgtrust.core.io.AtomicFiles;
 import io.imgtrust.core.io.FileIdentity;
+import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.metadata.ImageMetadata;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
 final class CacheFill {
   private static final Logger log = LoggerFactory.getLogger(CacheFill.class);
 
+  private static final String PART = "part";
+  private static final String CONVERTED = "converted";
+
   private final CacheLayout layout;
   private final Ledger ledger;
   private final ImageVerifier verifier;
@@ -54,8 +58,8 @@ final class CacheFill {
   CacheEntry fill(String name, Path source, ImageMetadata meta, io.imgtrust.core.digest.CopyProgress progress)
       throws ImageTrustException {
     Path target = layout.file(name);
-    Path part = AtomicFiles.tempSibling(target, "part");
-    Path converted = AtomicFiles.tempSibling(target, "converted");
+    Path part = AtomicFiles.tempSibling(target, PART);
+    Path converted = AtomicFiles.tempSibling(target, CONVERTED);
     try {
       VerificationReport report = verifier.verifyCopy(source, meta, DigestPlan.withChunks(Set.of()), part,
           progress);
@@ -92,15 +96,9 @@ final class CacheFill {
 
   /** Removes temporary files a killed fill of {@code name} left behind; the caller holds the entry lock. */
   void removeLeftovers(String name) throws ImageTrustException {
-    String prefix = "." + name + ".";
-    try (var s = Files.list(layout.dir())) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        String n = p.getFileName().toString();
-        if (n.startsWith(prefix) && (n.contains(".part-") || n.contains(".converted-"))) {
-          log.info("removing leftover {} of an interrupted fill", p);
-          Files.deleteIfExists(p);
-        }
-      }
+    try {
+      Temporaries.removeStale(layout.file(name), PART);
+      Temporaries.removeStale(layout.file(name), CONVERTED);
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot clean " + layout.dir() + ": " + IoErrors.describe(e),
           e);
