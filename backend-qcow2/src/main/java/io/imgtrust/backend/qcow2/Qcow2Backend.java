@@ -10,6 +10,7 @@ import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.format.FormatInspector;
 import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.io.ExternalTool;
 import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.spi.BackendContext;
@@ -72,7 +73,9 @@ public final class Qcow2Backend implements ImageBackend {
     Path tmp = AtomicFiles.tempSibling(target, OVERLAY);
     try {
       Files.createDirectories(dir);
-      Overlay.create(tmp, e.file(), baseFormat, size);
+      // -F pins the base's format; -u keeps qemu-img from opening the base at all (the size is given).
+      ExternalTool.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", e.file().toString(), "-F",
+          baseFormat, tmp.toString(), Long.toString(size)));
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }

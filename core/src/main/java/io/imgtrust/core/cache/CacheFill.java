@@ -11,6 +11,7 @@ import io.imgtrust.core.format.FormatInspector;
 import io.imgtrust.core.format.ImageFormat;
 import io.imgtrust.core.format.InspectedImage;
 import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.io.ExternalTool;
 import io.imgtrust.core.io.FileIdentity;
 import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.ledger.Ledger;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +45,12 @@ final class CacheFill {
   private final CacheLayout layout;
   private final Ledger ledger;
   private final ImageVerifier verifier;
-  private final RawConverter converter;
   private final boolean forceRaw;
 
-  CacheFill(CacheLayout layout, Ledger ledger, ImageVerifier verifier, RawConverter converter, boolean forceRaw) {
+  CacheFill(CacheLayout layout, Ledger ledger, ImageVerifier verifier, boolean forceRaw) {
     this.layout = layout;
     this.ledger = ledger;
     this.verifier = verifier;
-    this.converter = converter;
     this.forceRaw = forceRaw;
   }
 
@@ -68,7 +68,9 @@ final class CacheFill {
       ImageDigests digests = report.digests();
       LedgerRecord.Conversion conversion = null;
       if (inspected.format() != ImageFormat.RAW && inspected.format() != ImageFormat.ISO && forceRaw) {
-        converter.convert(part, inspected.format().qemuName(), converted);
+        // The format is given (never probed), and the inspector has accepted the image.
+        ExternalTool.run(List.of("qemu-img", "convert", "-q", "-f", inspected.format().qemuName(), "-O", "raw",
+            "-t", "none", "-T", "none", part.toString(), converted.toString()));
         digests = ImageDigester.create().digest(converted, DigestPlan.withChunks(Set.of()));
         conversion = new LedgerRecord.Conversion(meta.diskFormat(), report.size(),
             report.digests().chunkListDigest());

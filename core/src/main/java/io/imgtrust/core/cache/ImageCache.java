@@ -56,7 +56,7 @@ public final class ImageCache {
     }
     CacheLayout layout = new CacheLayout(dir);
     Ledger ledger = Ledger.open(layout.records(), HostKey.loadOrCreate(config.path(Key.HOST_KEY_FILE)));
-    CacheFill fill = new CacheFill(layout, ledger, ImageVerifier.fromConfig(config), new RawConverter("qemu-img"),
+    CacheFill fill = new CacheFill(layout, ledger, ImageVerifier.fromConfig(config),
         config.bool(Key.FORCE_RAW_IMAGES));
     return new ImageCache(layout, ledger, fill, Policy.fromConfig(config), ImageVerifier.trustSource(config));
   }
