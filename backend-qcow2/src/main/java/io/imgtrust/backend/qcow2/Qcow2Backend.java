@@ -115,21 +115,12 @@ public final class Qcow2Backend implements ImageBackend {
 
   @Override
   public void beforeBoot(String domainXml) throws ImageTrustException {
-    checkBeforeBoot(domainXml);
-  }
-
-  /** Like {@link #beforeBoot}, returning what was checked per disk (for reports). */
-  public List<Map<String, Object>> checkBeforeBoot(String domainXml) throws ImageTrustException {
-    List<Map<String, Object>> facts = new ArrayList<>();
     for (DomainDisks.Disk disk : DomainDisks.parse(domainXml)) {
+      chains.checkDirect(disk);
       if (disk.driverType.equals("qcow2")) {
-        facts.addAll(chains.checkDirect(disk));
-        facts.addAll(chains.check(disk));
-      } else {
-        facts.addAll(chains.checkDirect(disk));
+        chains.check(disk);
       }
     }
-    return facts;
   }
 
   @Override

@@ -4,7 +4,7 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import com.google.common.collect.ImmutableMap;
-import io.imgtrust.core.digest.DigestPlan;
+import io.imgtrust.core.digest.ChunkMismatch;
 import io.imgtrust.core.digest.ImageDigests;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -102,10 +102,7 @@ final class EntryCheck {
     int n = Math.min(d.chunks().size(), record.chunks().size());
     for (int i = 0; i < n; i++) {
       if (!MessageDigest.isEqual(d.chunks().get(i).asBytes(), record.chunks().get(i).asBytes())) {
-        long offset = (long) i * DigestPlan.CHUNK_SIZE;
-        throw ImageTrustException.of(Reason.DIGEST_MISMATCH, "chunk " + i + " (bytes " + offset + "-"
-            + (offset + DigestPlan.CHUNK_SIZE - 1) + ") of " + file + " differs from the record",
-            ImmutableMap.of("chunk", (long) i, "offset", offset));
+        throw ChunkMismatch.at(file, i);
       }
     }
     if (d.chunks().size() != record.chunks().size() || d.bytesHashed() != record.size()) {

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * before it that were not yet checked are checked one by one). The file is opened read-only without following a
  * symbolic link.
  */
-public final class ChunkVerifier {
+final class ChunkVerifier {
   private final int lanes;
 
   private ChunkVerifier(int lanes) {
@@ -32,23 +32,8 @@ public final class ChunkVerifier {
   }
 
   /** A verifier using every available core. */
-  public static ChunkVerifier create() {
+  static ChunkVerifier create() {
     return new ChunkVerifier(Runtime.getRuntime().availableProcessors());
-  }
-
-  /** A verifier with {@code lanes} hashing threads. */
-  public static ChunkVerifier withLanes(int lanes) {
-    return new ChunkVerifier(Math.max(1, lanes));
-  }
-
-  /**
-   * Verifies {@code file}; returns the number of bytes hashed.
-   *
-   * @throws ImageTrustException {@code DIGEST_MISMATCH} with details {@code chunk} and {@code offset}, or
-   *     {@code SIZE_MISMATCH} when the file has another number of chunks
-   */
-  public long verify(Path file, ImmutableList<HashCode> expected) throws ImageTrustException, IOException {
-    return verifyWith(file, expected, null);
   }
 
   /**
@@ -70,7 +55,7 @@ public final class ChunkVerifier {
       try {
         total = new FanOut(ls, DigestPlan.CHUNK_SIZE, 8).run(ch);
       } catch (Mismatch m) {
-        throw mismatch(firstBad(ch, expected, bad.first(), done));
+        throw ChunkMismatch.at(file, firstBad(ch, expected, bad.first(), done));
       } catch (IOException | RuntimeException e) {
         throw e;
       } catch (Exception e) {
@@ -107,14 +92,6 @@ public final class ChunkVerifier {
       }
     }
     return seen;
-  }
-
-  private static ImageTrustException mismatch(long chunk) {
-    long offset = chunk * DigestPlan.CHUNK_SIZE;
-    return ImageTrustException.of(Reason.DIGEST_MISMATCH,
-        "chunk " + chunk + " (bytes " + offset + "-" + (offset + DigestPlan.CHUNK_SIZE - 1)
-            + ") differs from the record",
-        ImmutableMap.of("chunk", chunk, "offset", offset));
   }
 
   /** Thrown inside a lane to stop the read at the first mismatch. */
