@@ -5,10 +5,6 @@ import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.core.config.ImgtrustConfig;
-import io.imgtrust.core.digest.DigestPlan;
-import io.imgtrust.core.digest.ImageDigester;
-import io.imgtrust.core.metadata.HashAlgorithm;
-import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.Backends;
 import io.imgtrust.core.spi.ImageBackend;
@@ -19,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -138,11 +133,6 @@ final class BenchBootCommand implements Callable<Integer> {
   private static CacheEntry fill(ImageCache cache, Path d, String name, long size) throws Exception {
     Path src = d.resolve(name + ".raw");
     BenchVerifyCommand.writeRandom(src, size);
-    var dg = ImageDigester.create().digest(src, DigestPlan.of(Set.of(HashAlgorithm.SHA256)));
-    CacheEntry e = cache.add(src, ImageMetadata.builder().id("bench-" + name).diskFormat("raw").size(size)
-        .multihash(ImageMetadata.Digest.of(HashAlgorithm.SHA256, dg.whole(HashAlgorithm.SHA256).orElseThrow()
-            .asBytes())).build());
-    Files.delete(src);
-    return e;
+    return BenchOptions.fillCache(cache, src, "bench-" + name);
   }
 }

@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
-import io.imgtrust.core.digest.DigestPlan;
-import io.imgtrust.core.digest.ImageDigester;
-import io.imgtrust.core.metadata.HashAlgorithm;
-import io.imgtrust.core.metadata.ImageMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -33,11 +28,7 @@ final class BenchCacheCommand implements Callable<Integer> {
       Path image = d.resolve("image.raw");
       BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
       Path config = BenchOptions.config(d, "imgtrust.conf", "");
-      var digests = ImageDigester.create().digest(image, DigestPlan.of(Set.of(HashAlgorithm.SHA256)));
-      ImageMetadata meta = ImageMetadata.builder().id("bench-cache").diskFormat("raw").size(Files.size(image))
-          .multihash(ImageMetadata.Digest.of(HashAlgorithm.SHA256,
-              digests.whole(HashAlgorithm.SHA256).orElseThrow().asBytes())).build();
-      CacheEntry e = ImageCache.open(ConfigLoader.load(config)).add(image, meta);
+      CacheEntry e = BenchOptions.fillCache(ImageCache.open(ConfigLoader.load(config)), image, "bench-cache");
       List<String> verify = new ArrayList<>(BenchVerifyCommand.launcher());
       verify.addAll(List.of("--config", config.toString(), "cache", "verify", "bench-cache"));
       Timings t = new Timings()

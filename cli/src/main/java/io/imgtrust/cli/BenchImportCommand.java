@@ -5,10 +5,6 @@ import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.core.config.ImgtrustConfig;
-import io.imgtrust.core.digest.DigestPlan;
-import io.imgtrust.core.digest.ImageDigester;
-import io.imgtrust.core.metadata.HashAlgorithm;
-import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.Backends;
 import io.imgtrust.core.spi.ImageBackend;
@@ -17,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -71,13 +66,7 @@ final class BenchImportCommand implements Callable<Integer> {
     } else {
       BenchVerifyCommand.writeMostlyZero(src, opts.sizeBytes());
     }
-    var dg = ImageDigester.create().digest(src, DigestPlan.of(Set.of(HashAlgorithm.SHA256)));
-    ImageMetadata m = ImageMetadata.builder().id("bench-" + kind).diskFormat("raw").size(Files.size(src))
-        .multihash(ImageMetadata.Digest.of(HashAlgorithm.SHA256, dg.whole(HashAlgorithm.SHA256).orElseThrow()
-            .asBytes())).build();
-    CacheEntry e = cache.add(src, m);
-    Files.delete(src);
-    return e;
+    return BenchOptions.fillCache(cache, src, "bench-" + kind);
   }
 
   private static void addFlat(Timings t, BackendContext ctx, Path config, CacheEntry e, String kind, Path d,

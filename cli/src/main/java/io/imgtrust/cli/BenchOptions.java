@@ -40,6 +40,20 @@ final class BenchOptions {
         + "\n[verification]\nhost_key_file = " + d.resolve("host.key") + "\n" + verification);
   }
 
+  /** Fills {@code cache} with the raw image {@code src} as image {@code id} (sha256 multihash), then deletes it. */
+  static io.imgtrust.core.cache.CacheEntry fillCache(io.imgtrust.core.cache.ImageCache cache, Path src, String id)
+      throws Exception {
+    var sha256 = io.imgtrust.core.metadata.HashAlgorithm.SHA256;
+    var d = io.imgtrust.core.digest.ImageDigester.create().digest(src,
+        io.imgtrust.core.digest.DigestPlan.of(java.util.Set.of(sha256)));
+    var meta = io.imgtrust.core.metadata.ImageMetadata.builder().id(id).diskFormat("raw").size(Files.size(src))
+        .multihash(io.imgtrust.core.metadata.ImageMetadata.Digest.of(sha256,
+            d.whole(sha256).orElseThrow().asBytes())).build();
+    var e = cache.add(src, meta);
+    Files.delete(src);
+    return e;
+  }
+
   long sizeBytes() {
     return (long) sizeMib << 20;
   }

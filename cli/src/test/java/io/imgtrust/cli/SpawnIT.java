@@ -101,7 +101,7 @@ class SpawnIT {
     assertThat(r.exitCode()).as(r.describe()).isZero();
     String domain = "imgtrust-it-flat-" + ProcessHandle.current().pid();
     Path xml = dir.resolve(domain + ".xml");
-    Files.writeString(xml, Domains.xml(domain, json(r).at("/disk/xml").asText()));
+    Files.writeString(xml, DomainXml.of(domain, json(r).at("/disk/xml").asText(), 64));
     try {
       tool("virsh", "-c", "qemu:///system", "define", xml.toString());
       tool("virsh", "-c", "qemu:///system", "start", domain);
@@ -260,7 +260,7 @@ class SpawnIT {
   @Test
   void spawnFlat_bootOntoExistingDomainName_refusedAndDiskRemoved() throws Exception {
     String d = "imgtrust-it-taken-" + ProcessHandle.current().pid();
-    Path xml = Files.writeString(dir.resolve(d + ".xml"), Domains.xml(d, ""));
+    Path xml = Files.writeString(dir.resolve(d + ".xml"), DomainXml.of(d, "", 64));
     tool("virsh", "-c", "qemu:///system", "define", xml.toString());
     try {
       assertRefused(spawn(config, d, "img-1", "--boot"), 4, "TARGET_EXISTS");
