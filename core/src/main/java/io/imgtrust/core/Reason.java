@@ -55,6 +55,11 @@ public enum Reason {
   RECORD_INVALID(Kind.REFUSED),
   /** The requested cache entry does not exist. */
   NOT_CACHED(Kind.REFUSED),
+  /**
+   * The domain XML would let libvirt relabel (chown) a cache file for the QEMU user, or has a disk whose chain the
+   * before-boot check cannot follow exactly; the message says how to fix the domain.
+   */
+  UNSAFE_DOMAIN(Kind.REFUSED),
 
   /** Reading or writing failed on the host (I/O error, no space). */
   IO_ERROR(Kind.HOST_FAILURE),
@@ -62,6 +67,13 @@ public enum Reason {
   LIBVIRT_ERROR(Kind.HOST_FAILURE),
   /** The disk a backend would make already exists; it is never overwritten. */
   TARGET_EXISTS(Kind.HOST_FAILURE),
+  /**
+   * The cache directory, its record directory or the host key's directory is writable by someone other than the user
+   * imgtrust runs as (as sshd's StrictModes); the message names the path and the fix.
+   */
+  UNSAFE_CACHE(Kind.HOST_FAILURE),
+  /** A cache entry's lock was not obtained within {@code [image_cache] lock_timeout_seconds}; names the holder. */
+  LOCK_TIMEOUT(Kind.HOST_FAILURE),
 
   /** A bug: something that should not happen did. */
   INTERNAL(Kind.UNEXPECTED);

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Pattern INT = Pattern.compile("[0-9]{1,18}");
+  private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})\\s*([KkMmGgTt](?:i?B)?)?");
 
   private ConfigLoader() {}
 
@@ -98,6 +99,10 @@ public final class ConfigLoader {
       }
       return value;
     }
+    if (t == Key.Type.SIZE) {
+      parseSize(value).orElseThrow(() -> bad(origin, key, "'" + value + "' is not " + t.description()));
+      return value;
+    }
     if (!t.choices().isEmpty() && !t.choices().contains(value)) {
       throw bad(origin, key, "'" + value + "' is not " + t.description());
     }
@@ -105,6 +110,17 @@ public final class ConfigLoader {
       throw bad(origin, key, "must not be empty");
     }
     return value;
+  }
+
+  /** Bytes of a size such as {@code 1073741824}, {@code 512M} or {@code 1T} (binary units); empty if malformed. */
+  static Optional<Long> parseSize(String value) {
+    java.util.regex.Matcher m = SIZE.matcher(value);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    int shift = m.group(2) == null ? 0 : 10 * ("KMGT".indexOf(Character.toUpperCase(m.group(2).charAt(0))) + 1);
+    long n = Long.parseLong(m.group(1));
+    return n > (Long.MAX_VALUE >> shift) ? Optional.empty() : Optional.of(n << shift);
   }
 
   static Optional<Boolean> parseBoolean(String value) {

@@ -67,6 +67,11 @@ public final class ImgtrustConfig {
     return Long.parseLong(values.get(key));
   }
 
+  /** A size option in bytes. */
+  public long bytes(Key key) {
+    return ConfigLoader.parseSize(values.get(key)).orElseThrow();
+  }
+
   public ImmutableList<String> list(Key key) {
     return ImmutableList.copyOf(Splitter.on(',').trimResults().omitEmptyStrings().split(values.get(key)));
   }

@@ -10,6 +10,8 @@ import java.util.Optional;
  */
 public enum Key {
   INSTANCES_PATH("DEFAULT", "instances_path", Type.PATH, "/var/lib/imgtrust/instances"),
+  /** oslo.log's option: where log lines go (appended); empty = stderr. The libvirt hook logs here too. */
+  LOG_FILE("DEFAULT", "log_file", Type.STRING, ""),
 
   IMAGES_TYPE("libvirt", "images_type", Type.choice("default", "qcow2", "flat", "raw", "ploop", "lvm", "rbd"),
       "default"),
@@ -25,6 +27,14 @@ public enum Key {
   SCRUB_RATE_MIB("image_cache", "scrub_rate_mib", Type.NON_NEGATIVE_INT, "0"),
   /** Prometheus text file {@code cache scrub} replaces atomically (node_exporter textfile collector); empty = none. */
   METRICS_FILE("image_cache", "metrics_file", Type.STRING, ""),
+  /** Glance disk formats a fill accepts; others are refused (UNSAFE_IMAGE) before anything converts them. */
+  ALLOWED_DISK_FORMATS("image_cache", "allowed_disk_formats", Type.LIST, "raw,qcow2"),
+  /** The largest virtual size a fill accepts (bytes, or with a K, M, G or T suffix, binary). */
+  MAX_VIRTUAL_SIZE("image_cache", "max_virtual_size", Type.SIZE, "1T"),
+  /** Make sealed cache files immutable (FS_IMMUTABLE_FL, as chattr +i) where the filesystem and privileges allow. */
+  IMMUTABLE_FILES("image_cache", "immutable_files", Type.BOOLEAN, "true"),
+  /** The longest wait for a cache entry's lock, in seconds, before LOCK_TIMEOUT. */
+  LOCK_TIMEOUT_SECONDS("image_cache", "lock_timeout_seconds", Type.NON_NEGATIVE_INT, "600"),
 
   MODE("verification", "mode", Type.choice("enforce", "warn"), "enforce"),
   VERIFY_SIGNATURES("verification", "verify_signatures", Type.BOOLEAN, "false"),
@@ -94,6 +104,7 @@ public enum Key {
     static final Type BOOLEAN = new Type("boolean", ImmutableSet.of());
     static final Type NON_NEGATIVE_INT = new Type("integer >= 0", ImmutableSet.of());
     static final Type LIST = new Type("comma-separated list", ImmutableSet.of());
+    static final Type SIZE = new Type("size in bytes, or with a K, M, G or T suffix", ImmutableSet.of());
 
     private final String description;
     private final ImmutableSet<String> choices;

@@ -48,11 +48,13 @@ class KeyTest {
   @Test
   void values_designOptions_allPresent() {
     assertThat(Arrays.stream(Key.values()).map(Key::qualifiedName)).containsExactlyInAnyOrder(
-        "[DEFAULT] instances_path",
+        "[DEFAULT] instances_path", "[DEFAULT] log_file",
         "[libvirt] images_type", "[libvirt] connection_uri", "[libvirt] images_volume_group",
         "[libvirt] images_rbd_pool", "[libvirt] images_rbd_ceph_conf", "[libvirt] rbd_user",
         "[image_cache] subdirectory_name", "[image_cache] force_raw_images",
         "[image_cache] scrub_rate_mib", "[image_cache] metrics_file",
+        "[image_cache] allowed_disk_formats", "[image_cache] max_virtual_size", "[image_cache] immutable_files",
+        "[image_cache] lock_timeout_seconds",
         "[verification] mode", "[verification] verify_signatures", "[verification] certificates_dir",
         "[verification] trusted_certs_dir", "[verification] trusted_certificate_ids", "[verification] recheck",
         "[verification] recheck_interval_seconds", "[verification] recheck_signature",
@@ -70,6 +72,25 @@ class KeyTest {
   })
   void find_wrongSectionOrName_empty(String section, String name) {
     assertThat(Key.find(section, name)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "0, 0",
+    "1073741824, 1073741824",
+    "512M, 536870912",
+    "1T, 1099511627776",
+    "2 GiB, 2147483648",
+    "4k, 4096",
+  })
+  void parseSize_validSizes_bytes(String text, long bytes) {
+    assertThat(ConfigLoader.parseSize(text)).contains(bytes);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"-1", "1X", "T", "1.5G", "9999999999T", "''"})
+  void parseSize_malformed_empty(String text) {
+    assertThat(ConfigLoader.parseSize(text)).isEmpty();
   }
 
   @Test
