@@ -100,7 +100,9 @@ public final class ConfigLoader {
       return value;
     }
     if (t == Key.Type.SIZE) {
-      parseSize(value).orElseThrow(() -> bad(origin, key, "'" + value + "' is not " + t.description()));
+      if (parseSize(value).isEmpty()) {
+        throw bad(origin, key, "'" + value + "' is not " + t.description());
+      }
       return value;
     }
     if (!t.choices().isEmpty() && !t.choices().contains(value)) {
