@@ -203,7 +203,8 @@ class ImageCacheTest {
   void add_afterQuarantine_refillsAndVerifies() throws Exception {
     CacheEntry e = fx.add("img-1", image);
     CacheFixture.rot(e.file(), 1);
-    catchThrowableOfType(ImageTrustException.class, () -> fx.cache.verify("img-1"));
+    assertThat(catchThrowableOfType(ImageTrustException.class, () -> fx.cache.verify("img-1")).reason())
+        .isEqualTo(Reason.DIGEST_MISMATCH);
 
     fx.add("img-1", image);
 
