@@ -89,11 +89,6 @@ final class ParallelsWriter implements RootImage {
     return g.dataOffClusters() + count - 1;
   }
 
-  /** Number of data clusters allocated so far. */
-  int allocatedClusters() {
-    return count;
-  }
-
   @Override
   public void finish() throws IOException {
     writeFully(header(), 0);

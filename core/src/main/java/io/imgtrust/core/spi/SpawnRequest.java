@@ -97,9 +97,4 @@ public final class SpawnRequest {
   public CacheEntry entry() {
     return entry;
   }
-
-  /** The requested disk size; empty means the image's size. */
-  public OptionalLong sizeBytes() {
-    return sizeBytes;
-  }
 }

@@ -17,11 +17,9 @@ import org.bouncycastle.cert.X509CertificateHolder;
 final class Certificate {
   private final X509CertificateHolder holder;
   private final byte[] der;
-  private final String origin;
 
-  Certificate(X509CertificateHolder holder, String origin) {
+  Certificate(X509CertificateHolder holder) {
     this.holder = holder;
-    this.origin = origin;
     try {
       this.der = holder.getEncoded();
     } catch (IOException e) {
@@ -31,11 +29,6 @@ final class Certificate {
 
   X509CertificateHolder holder() {
     return holder;
-  }
-
-  /** Where the certificate came from (a file name), for messages. */
-  String origin() {
-    return origin;
   }
 
   X500Name subject() {

@@ -51,7 +51,7 @@ final class CertificateFiles {
         PEMParser p = new PEMParser(r)) {
       for (Object o = p.readObject(); o != null; o = p.readObject()) {
         if (o instanceof X509CertificateHolder) {
-          out.add(new Certificate((X509CertificateHolder) o, file.toString()));
+          out.add(new Certificate((X509CertificateHolder) o));
         }
       }
     }
@@ -59,7 +59,7 @@ final class CertificateFiles {
   }
 
   private static ImmutableList<Certificate> der(byte[] bytes, Path file) throws IOException {
-    return ImmutableList.of(new Certificate(new X509CertificateHolder(bytes), file.toString()));
+    return ImmutableList.of(new Certificate(new X509CertificateHolder(bytes)));
   }
 
   private static ImageTrustException malformed(Path file, String problem) {
