@@ -10,24 +10,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code imgtrust hook qemu DOMAIN OPERATION SUBOP EXTRA}, as libvirt runs {@code /etc/libvirt/hooks/qemu(.d/*)}
- * with the domain XML on stdin. On {@code prepare begin} it runs the qcow2 before-boot check; every other operation
- * passes at once (stdin is drained, nothing is printed, so XML-filtering operations see no change).
+ * with the domain XML on stdin. On {@code prepare begin} it runs the qcow2 before-boot check on every disk of the
+ * domain, which logs (INFO) what it checked and what passed and why, and a refusal is logged (WARN) too; every other
+ * operation passes at once (stdin is drained, nothing is printed, so XML-filtering operations see no change).
  */
 @Command(name = "qemu", mixinStandardHelpOptions = true,
-    description = {"The libvirt qemu hook entry (domain XML on stdin). On 'prepare begin' it checks every qcow2 "
-        + "disk's backing chain and rechecks the cache bases per [verification] recheck; a refusal exits non-zero "
-        + "with a one-line reason on stderr, which libvirt shows in the start error and which stops the start.",
+    description = {"The libvirt qemu hook entry (domain XML on stdin). On 'prepare begin' it checks every disk: "
+        + "qcow2 backing chains, volumes resolved through their pool, any cache file a guest would read (rechecked "
+        + "per [verification] recheck) and that libvirt will not relabel one; a disk it cannot follow is refused. "
+        + "A refusal exits non-zero with a one-line reason on stderr, which libvirt shows in the start error and "
+        + "which stops the start.",
         "Other operations exit 0 at once. Do not call libvirt from here."},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {" 0:boot may go on", " 2:malformed domain XML or config", " 3:refused (DIGEST_MISMATCH, "
-        + "UNTRUSTED_BACKING_FILE, UNSAFE_IMAGE, RECORD_INVALID, ...)", " 4:host failure"})
+        + "UNTRUSTED_BACKING_FILE, UNSAFE_IMAGE, UNSAFE_DOMAIN, RECORD_INVALID, ...)", " 4:host failure"})
 final class HookQemuCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(HookQemuCommand.class);
   static final int MAX_XML = 4 << 20;
 
   @ParentCommand HookCommand hook;
@@ -48,8 +54,13 @@ final class HookQemuCommand implements Callable<Integer> {
     }
     ImgtrustConfig config = hook.root.loadConfig();
     ImageCache cache = ImageCache.open(config);
-    Backends.fromConfig(BackendContext.of(config, cache), "qcow2")
-        .beforeBoot(new String(xml, StandardCharsets.UTF_8));
+    try {
+      Backends.fromConfig(BackendContext.of(config, cache), "qcow2")
+          .beforeBoot(new String(xml, StandardCharsets.UTF_8));
+    } catch (ImageTrustException e) {
+      log.warn("refused to start domain {}: {}: {}", domain, e.reason(), e.getMessage());
+      throw e;
+    }
     return 0;
   }
 

@@ -15,16 +15,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
 /**
- * The qcow2 backend with a real libvirtd and the real hook installed: boot, bit rot refused on start (virsh and
- * libvirt-java), refill and boot again, and hook refusals of unsafe chains.
+ * The qcow2 backend with a real libvirtd and the real hook installed: boot (the base stays root's and read-only),
+ * bit rot refused on start (virsh and libvirt-java), refill and boot again, hook refusals of unsafe chains, of other
+ * formats and of domains that would relabel a cache file, volume disks of a pool on the cache, and the log line.
  */
 class Qcow2BootIT {
   private static final String URI = "qemu:///system";
   private static final Path HOOK = Path.of("/etc/libvirt/hooks/qemu.d/50-imgtrust-it");
+  private static final String POOL = "imgtrust-it-base";
+  private static final String NO_DAC = "<seclabel model='dac' relabel='no'/>";
 
   @TempDir static Path dir;
   private static Path config;
@@ -55,6 +60,8 @@ class Qcow2BootIT {
       tryTool("virsh", "-c", URI, "destroy", d);
       tryTool("virsh", "-c", URI, "undefine", d);
     }
+    tryTool("virsh", "-c", URI, "pool-destroy", POOL);
+    tryTool("virsh", "-c", URI, "pool-undefine", POOL);
     Files.deleteIfExists(HOOK);
     tool(Launcher.locate().getParent().resolve("scripts/libvirt-up.sh").toString(), "--restart");
   }
@@ -76,8 +83,7 @@ class Qcow2BootIT {
         "--size", "64M", "--boot");
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(json(r).at("/domain/state").asText()).isEqualTo("running");
-    assertThat(tool("stat", "-c", "%U", base().toString()).stdout().strip()).as("dynamic ownership chowned the base")
-        .isNotEqualTo("root");
+    assertBaseNotHandedToQemu(base());
     assertThat(Launcher.run(config, "cache", "verify", "q-1").exitCode()).as("read-only checks still work")
         .isZero();
     tool("virsh", "-c", URI, "destroy", d);
@@ -104,10 +110,25 @@ class Qcow2BootIT {
     assertThat(tool("virsh", "-c", URI, "domstate", d).stdout()).contains("running");
   }
 
+  /** The base is root's, read-only, and the QEMU user cannot make it writable (libvirt did not relabel it). */
+  private static void assertBaseNotHandedToQemu(Path base) {
+    assertThat(tool("stat", "-c", "%u %a", base.toString()).stdout().strip()).as("owner and mode of %s", base)
+        .isEqualTo("0 444");
+    OpensslPki.Result chmod = tryTool("setpriv", "--reuid=libvirt-qemu", "--regid=libvirt-qemu", "--clear-groups",
+        "chmod", "u+w", base.toString());
+    assertThat(chmod.exitCode()).as("the QEMU user's chmod u+w: %s", chmod.stderr()).isNotZero();
+    assertThat(tool("stat", "-c", "%a", base.toString()).stdout().strip()).isEqualTo("444");
+  }
+
   private OpensslPki.Result hook(String domainXml) throws Exception {
+    return hook(config, domainXml);
+  }
+
+  private OpensslPki.Result hook(Path conf, String domainXml, String... options) throws Exception {
     Path xml = Files.writeString(dir.resolve("hook-input.xml"), domainXml);
-    List<String> cmd = new ArrayList<>(List.of(Launcher.locate().toString(), "--config", config.toString(), "hook",
-        "qemu", "dom", "prepare", "begin", "-"));
+    List<String> cmd = new ArrayList<>(List.of(Launcher.locate().toString(), "--config", conf.toString()));
+    cmd.addAll(List.of(options));
+    cmd.addAll(List.of("hook", "qemu", "dom", "prepare", "begin", "-"));
     Path out = dir.resolve("hook.out");
     Path err = dir.resolve("hook.err");
     Process p = new ProcessBuilder(cmd).redirectInput(xml.toFile()).redirectOutput(out.toFile())
@@ -199,9 +220,11 @@ class Qcow2BootIT {
     assertThat(p.waitFor()).isZero();
   }
 
+  /** A cache file used directly: allowed read-only and not relabelled, and then rechecked. */
   private static String rawDiskXml(Path file, String device) {
     return "<domain type='qemu'><name>x</name><devices><disk type='file' device='" + device + "'><driver "
-        + "name='qemu' type='raw'/><source file='" + file + "'/><target dev='vda'/></disk></devices></domain>";
+        + "name='qemu' type='raw'/><source file='" + file + "'>" + NO_DAC + "</source><readonly/>"
+        + "<target dev='vda'/></disk></devices></domain>";
   }
 
   @Test
@@ -229,5 +252,111 @@ class Qcow2BootIT {
 
     assertThat(q.exitCode()).isEqualTo(3);
     assertThat(q.stderr()).contains("UNTRUSTED_BACKING_FILE");
+  }
+
+  private static String overlayDisk(String format, Path overlay, String backingStore) {
+    return "<disk type='file' device='disk'><driver name='qemu' type='" + format + "'/><source file='" + overlay
+        + "'>" + NO_DAC + "</source>" + backingStore + "<target dev='vda' bus='virtio'/></disk>";
+  }
+
+  private static String pinnedBase(String seclabels) {
+    return "<backingStore type='file'><format type='raw'/><source file='" + base() + "'>" + seclabels + "</source>"
+        + "<backingStore/></backingStore>";
+  }
+
+  private static OpensslPki.Result defineAndStart(String name, String disk) throws Exception {
+    Path xml = Files.writeString(dir.resolve(name + ".xml"), DomainXml.of(name, disk, 128));
+    tool("virsh", "-c", URI, "define", xml.toString());
+    return tryTool("virsh", "-c", URI, "start", name);
+  }
+
+  @Test
+  void virshStart_overlayWhoseBackingStoreLacksNoRelabel_refusedUnsafeDomainBaseStaysRoot() throws Exception {
+    String d = name("q-relabel");
+    Path ov = dir.resolve("relabel.qcow2");
+    tool("qemu-img", "create", "-f", "qcow2", "-b", base().toString(), "-F", "raw", ov.toString());
+    String disk = "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + ov + "'/>"
+        + pinnedBase("") + "<target dev='vda' bus='virtio'/></disk>";
+
+    OpensslPki.Result direct = hook(DomainXml.of(d, disk, 128));
+    OpensslPki.Result start = defineAndStart(d, disk);
+
+    assertThat(direct.exitCode()).isEqualTo(3);
+    assertThat(direct.stderr()).contains("imgtrust: UNSAFE_DOMAIN").contains("relabel='no'");
+    assertThat(start.exitCode()).as(start.describe()).isNotZero();
+    assertThat(start.stderr()).contains("imgtrust: UNSAFE_DOMAIN");
+    assertBaseNotHandedToQemu(base());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"qed", "qcow", "vmdk"})
+  void hook_otherFormatReadingTheBase_refusedUnsafeImage(String format) throws Exception {
+    Path ov = dir.resolve("other." + format);
+    if (format.equals("vmdk")) {
+      // qemu-img only makes vmdk overlays on vmdk bases; a flat extent reads the base just as well.
+      Files.writeString(ov, "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\n"
+          + "createType=\"monolithicFlat\"\nRW 2048 FLAT \"" + base() + "\" 0\n");
+    } else {
+      Files.deleteIfExists(ov);
+      tool("qemu-img", "create", "-f", format, "-b", base().toString(), "-F", "raw", ov.toString());
+    }
+
+    OpensslPki.Result r = hook(DomainXml.of("x", overlayDisk(format, ov, ""), 128));
+
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.stderr()).startsWith("imgtrust: UNSAFE_IMAGE").contains("vda (" + ov + ")");
+  }
+
+  private static String volumeDisk(String volume, String sourceInner, String extra) {
+    return "<disk type='volume' device='disk'><driver name='qemu' type='raw'/><source pool='" + POOL + "' volume='"
+        + volume + "'>" + sourceInner + "</source>" + extra + "<target dev='vda' bus='virtio'/></disk>";
+  }
+
+  @Test
+  void virshStart_volumeOfDirPoolOnBase_resolvedCheckedAndTamperedBaseRefused() throws Exception {
+    Path img = dir.resolve("vol.raw");
+    Path m = ItFiles.meta(dir, "q-vol", "raw", img, writeImage(img, 8L << 20, 24, 0));
+    assertThat(Launcher.run(config, "cache", "add", img.toString(), "--meta", m.toString()).exitCode()).isZero();
+    Path cached = instances.resolve("_base").resolve(ItFiles.cacheName("q-vol"));
+    tool("virsh", "-c", URI, "pool-define-as", POOL, "dir", "--target", cached.getParent().toString());
+    tool("virsh", "-c", URI, "pool-start", POOL);
+    String vol = cached.getFileName().toString();
+
+    OpensslPki.Result writable = hook(DomainXml.of("x", volumeDisk(vol, "", ""), 128));
+    assertThat(writable.exitCode()).isEqualTo(3);
+    assertThat(writable.stderr()).contains("imgtrust: UNSAFE_DOMAIN").contains(cached.toString());
+
+    String d = name("q-vol");
+    OpensslPki.Result intact = defineAndStart(d, volumeDisk(vol, NO_DAC, "<readonly/>"));
+    assertThat(intact.exitCode()).as(intact.describe()).isZero();
+    assertBaseNotHandedToQemu(cached);
+    tool("virsh", "-c", URI, "destroy", d);
+    ItFiles.rot(cached, 4096);
+
+    OpensslPki.Result rotten = tryTool("virsh", "-c", URI, "start", d);
+
+    assertThat(rotten.exitCode()).isNotZero();
+    assertThat(rotten.stderr()).contains("imgtrust: DIGEST_MISMATCH");
+  }
+
+  @Test
+  void hook_blockAndNetworkDisks_passAndTheLogLineNamesThem() throws Exception {
+    Path log = dir.resolve("hook.log");
+    Path conf = Files.writeString(dir.resolve("logging.conf"), Files.readString(config)
+        .replace("[DEFAULT]\n", "[DEFAULT]\nlog_file = " + log + "\n"));
+    Path ov = dir.resolve("logged.qcow2");
+    tool("qemu-img", "create", "-f", "qcow2", "-b", base().toString(), "-F", "raw", ov.toString());
+    String xml = DomainXml.of("x", overlayDisk("qcow2", ov, pinnedBase(NO_DAC))
+        + "<disk type='block' device='disk'><source dev='/dev/imgtrust-it-none'/><target dev='vdb'/></disk>"
+        + "<disk type='network' device='disk'><source protocol='rbd' name='pool/img'/><target dev='vdc'/></disk>",
+        128);
+
+    OpensslPki.Result r = hook(conf, xml, "-v");
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    String logged = r.stderr() + (Files.exists(log) ? Files.readString(log) : "");
+    assertThat(logged).contains("before-boot check of domain x passed: vda (" + ov + "): qcow2; base " + base())
+        .contains("rechecked").contains("vdb (/dev/imgtrust-it-none): passed, a block disk cannot be a cache file")
+        .contains("vdc (rbd pool/img): passed, a network disk cannot be a cache file");
   }
 }

@@ -2,6 +2,7 @@ package io.imgtrust.backend.qcow2;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import io.imgtrust.backend.qcow2.DomainDisks.Relabel;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CheckResult;
@@ -13,15 +14,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks one qcow2 disk before boot: reads its backing chain from the headers (refusing unsafe chains), requires a
- * {@code <backingStore>} the XML pins to agree with the headers, and rechecks every backing file that lives in the
- * image cache, per the recheck policy.
+ * {@code <backingStore>} the XML pins to agree with the headers, refuses ({@code UNSAFE_DOMAIN}) a cache file that
+ * libvirt would relabel, and rechecks every backing file that lives in the image cache, per the recheck policy. Also
+ * checks a disk whose own source is a cache file ({@link #checkDirect}).
  */
 final class ChainCheck {
   private static final Logger log = LoggerFactory.getLogger(ChainCheck.class);
@@ -34,8 +35,11 @@ final class ChainCheck {
     this.allowedDirs = allowedDirs;
   }
 
-  /** Checks {@code disk}; returns one fact map per backing file checked. */
-  List<Map<String, Object>> check(DomainDisks.Disk disk) throws ImageTrustException {
+  /**
+   * Checks the qcow2 {@code disk} of {@code domain}: its chain, that libvirt will not relabel a cache file in it,
+   * and a recheck of every cached backing file. Returns what was checked, one phrase per backing file.
+   */
+  List<String> check(DomainDisks domain, DomainDisks.Disk disk) throws ImageTrustException {
     BackingChain chain;
     try {
       chain = BackingChain.read(disk.source, ImageFormat.QCOW2, allowedDirs, BackingChain.DEFAULT_MAX_DEPTH);
@@ -45,23 +49,23 @@ final class ChainCheck {
     if (disk.pinned) {
       requireAgreement(disk, chain);
     }
-    List<Map<String, Object>> facts = new ArrayList<>();
-    for (BackingChain.Link base : chain.backingFiles()) {
-      Optional<String> id = cacheEntryOf(base.path());
+    List<String> notes = new ArrayList<>();
+    ImmutableList<BackingChain.Link> links = chain.backingFiles();
+    for (int i = 0; i < links.size(); i++) {
+      Path base = links.get(i).path();
+      Optional<String> id = cacheEntryOf(base);
       if (id.isEmpty()) {
-        log.info("disk {}: backing file {} is outside the cache (allowed by [qcow2] allowed_backing_dirs); not "
-            + "rechecked", disk.source, base.path());
-        facts.add(ImmutableMap.of("backing_file", base.path().toString(), "rechecked", false));
+        notes.add("backing file " + base + " outside the cache (allowed by [qcow2] allowed_backing_dirs), not "
+            + "rechecked");
         continue;
       }
-      CheckResult r = cache.ensureVerified(id.get());
-      if (!r.ok()) {
-        log.warn("disk {}: base {} failed its check, booting anyway (mode = warn)", disk.source, base.path());
+      Relabel own = i < disk.backingStores.size() ? disk.backingStores.get(i).relabel : Relabel.UNSET;
+      if (!Relabelling.off(domain, disk, own)) {
+        throw Relabelling.backing(disk, base);
       }
-      facts.add(ImmutableMap.of("backing_file", base.path().toString(), "image_id", id.get(),
-          "bytes_hashed", r.bytesHashed(), "ok", r.ok()));
+      notes.add("base " + base + " " + recheck(disk, id.get()));
     }
-    return facts;
+    return notes;
   }
 
   /**
@@ -78,17 +82,30 @@ final class ChainCheck {
   }
 
   /**
-   * Checks a disk that is not a qcow2 overlay (raw, no driver type, cdrom): if its source is a cache file, the guest
-   * reads the cache directly, so it is rechecked like a base.
+   * Checks a disk's own source: when it is a cache file, the guest reads the cache directly, so the disk must be
+   * read-only (or a cdrom) with relabelling off, and the file is rechecked like a base. Empty when it is not a cache
+   * file.
    */
-  List<Map<String, Object>> checkDirect(DomainDisks.Disk disk) throws ImageTrustException {
+  Optional<String> checkDirect(DomainDisks domain, DomainDisks.Disk disk) throws ImageTrustException {
     Optional<String> id = cacheEntryOf(disk.source);
     if (id.isEmpty()) {
-      return List.of();
+      return Optional.empty();
     }
-    CheckResult r = cache.ensureVerified(id.get());
-    return List.of(ImmutableMap.of("disk", disk.source.toString(), "image_id", id.get(), "bytes_hashed",
-        r.bytesHashed(), "ok", r.ok()));
+    if (!disk.readonly || !Relabelling.off(domain, disk, disk.relabel)) {
+      throw Relabelling.direct(disk, disk.source);
+    }
+    return Optional.of("cache file used directly, read-only and not relabelled, " + recheck(disk, id.get()));
+  }
+
+  /** Rechecks a cache entry per policy; says what happened. */
+  private String recheck(DomainDisks.Disk disk, String id) throws ImageTrustException {
+    CheckResult r = cache.ensureVerified(id);
+    if (!r.ok()) {
+      log.warn("disk {}: cache file of image {} failed its check, booting anyway (mode = warn)", disk.name(), id);
+      return "of image " + id + " FAILED its check (mode = warn)";
+    }
+    return "of image " + id + (r.bytesHashed() > 0 ? " rechecked (" + r.bytesHashed() + " bytes hashed)"
+        : " record and identity checked, full recheck skipped by policy");
   }
 
   /** A base that is gone from the cache (quarantined, or removed) is NOT_CACHED, with what to do about it. */
@@ -129,7 +146,7 @@ final class ChainCheck {
     }
   }
 
-  private static Path realPath(Path p) {
+  static Path realPath(Path p) {
     try {
       return p.toRealPath();
     } catch (IOException e) {

@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The qcow2 backend: the instance disk {@code <instances_path>/<instance>/<disk>} is a qcow2 overlay whose backing
@@ -36,26 +38,35 @@ import java.util.Map;
  * before starting the domain and the libvirt qemu hook calls on every start.
  *
  * <p>Guarantees: {@link #prepare} rechecks the base per {@code [verification] recheck} before making anything, and
- * makes the overlay under a temporary name; {@link #beforeBoot} refuses unsafe chains (backing files outside the
- * cache and {@code [qcow2] allowed_backing_dirs}, protocol or {@code json:} names, missing backing formats, data
- * files, loops, depth) and a {@code <backingStore>} that contradicts the headers, and rechecks every backing file in
- * the cache; a disk of any driver type (raw, cdrom) whose source is a cache file is rechecked too, and any other file
- * inside the cache directory (quarantine, records) is refused. {@code <disk type='volume'>} and block disks are not
- * resolved here (the hook may not call libvirt). Files are only ever opened read-only.
+ * makes the overlay under a temporary name; its {@code <disk>} tells libvirt not to relabel the base
+ * ({@code <seclabel model='dac' relabel='no'/>}), so the QEMU user never owns a cache file. {@link #beforeBoot}
+ * fails closed: it refuses unsafe chains (backing files outside the cache and {@code [qcow2] allowed_backing_dirs},
+ * protocol or {@code json:} names, missing backing formats, data files, loops, depth), a {@code <backingStore>} that
+ * contradicts the headers, any file disk whose chain it cannot follow exactly, and a domain in which libvirt would
+ * relabel a cache file; it rechecks every cache file a guest would read, resolves {@code volume} disks through the
+ * pool definitions on disk (the hook may not call libvirt), and lets block and network disks pass
+ * (see {@code DiskChecks}). Files are only ever opened read-only.
  */
 public final class Qcow2Backend implements ImageBackend {
   private static final String OVERLAY = "overlay";
+  private static final Logger log = LoggerFactory.getLogger(Qcow2Backend.class);
   private final ImageCache cache;
   private final Path instances;
-  private final ChainCheck chains;
+  private final DiskChecks disks;
 
   Qcow2Backend(BackendContext ctx) {
+    this(ctx, PoolVolumes.LIBVIRT_DIRS);
+  }
+
+  /** With the directories storage pool definitions are read from (tests). */
+  Qcow2Backend(BackendContext ctx, ImmutableList<Path> poolDirs) {
     this.cache = ctx.cache();
     this.instances = ctx.config().path(Key.INSTANCES_PATH);
     List<Path> allowed = new ArrayList<>();
     allowed.add(cache.directory());
     ctx.config().list(Key.QCOW2_ALLOWED_BACKING_DIRS).forEach(d -> allowed.add(Path.of(d)));
-    this.chains = new ChainCheck(cache, ImmutableList.copyOf(allowed));
+    this.disks = new DiskChecks(new ChainCheck(cache, ImmutableList.copyOf(allowed)), new PoolVolumes(poolDirs),
+        cache.directory());
   }
 
   @Override
@@ -113,14 +124,19 @@ public final class Qcow2Backend implements ImageBackend {
     return f;
   }
 
+  /**
+   * Checks every disk of the domain (see the class comment) and logs one line (INFO) saying what each disk was
+   * checked for, or why it passed.
+   */
   @Override
   public void beforeBoot(String domainXml) throws ImageTrustException {
-    for (DomainDisks.Disk disk : DomainDisks.parse(domainXml)) {
-      chains.checkDirect(disk);
-      if (disk.driverType.equals("qcow2")) {
-        chains.check(disk);
-      }
-    }
+    DomainDisks domain = DomainDisks.read(domainXml);
+    log.info("before-boot check of domain {} passed: {}", domain.name, String.join("; ", checkDisks(domain)));
+  }
+
+  /** What {@link #beforeBoot} logs, one line per disk; refuses as it does. */
+  ImmutableList<String> checkDisks(DomainDisks domain) throws ImageTrustException {
+    return disks.check(domain);
   }
 
   @Override
