@@ -7,7 +7,7 @@ import io.imgtrust.core.Reason;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigester;
 import io.imgtrust.core.digest.ImageDigests;
-import io.imgtrust.core.format.FormatInspector;
+import io.imgtrust.core.format.FormatGate;
 import io.imgtrust.core.format.ImageFormat;
 import io.imgtrust.core.format.InspectedImage;
 import io.imgtrust.core.io.AtomicFiles;
@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fills one cache entry from a downloaded file: copy into a temporary name while verifying (one read), inspect the
- * real format, convert to raw if the config forces it (hashing the output), seal the record, then rename into place.
+ * Fills one cache entry from a downloaded file: copy into a temporary name while verifying (one read), admit the
+ * real format ({@link FormatGate}: allowed formats, inspector, maximum virtual size, qemu's second opinion), convert to raw if the config forces it (hashing the output), seal the record, then rename into place.
  * The record is written before the rename, so a crash at any point leaves either no cache file or a cache file with
  * its record; temporary files are removed by the next fill of the same entry.
  */
@@ -45,12 +45,14 @@ final class CacheFill {
   private final CacheLayout layout;
   private final Ledger ledger;
   private final ImageVerifier verifier;
+  private final FormatGate gate;
   private final boolean forceRaw;
 
-  CacheFill(CacheLayout layout, Ledger ledger, ImageVerifier verifier, boolean forceRaw) {
+  CacheFill(CacheLayout layout, Ledger ledger, ImageVerifier verifier, FormatGate gate, boolean forceRaw) {
     this.layout = layout;
     this.ledger = ledger;
     this.verifier = verifier;
+    this.gate = gate;
     this.forceRaw = forceRaw;
   }
 
@@ -63,7 +65,7 @@ final class CacheFill {
     try {
       VerificationReport report = verifier.verifyCopy(source, meta, DigestPlan.withChunks(Set.of()), part,
           progress);
-      InspectedImage inspected = FormatInspector.requireSafe(part, meta.diskFormat());
+      InspectedImage inspected = gate.admit(part, meta.diskFormat());
       Path result = part;
       ImageDigests digests = report.digests();
       LedgerRecord.Conversion conversion = null;

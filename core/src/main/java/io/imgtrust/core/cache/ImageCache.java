@@ -6,6 +6,7 @@ import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.config.Key;
+import io.imgtrust.core.format.FormatGate;
 import io.imgtrust.core.ledger.HostKey;
 import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.metadata.ImageMetadata;
@@ -57,6 +58,7 @@ public final class ImageCache {
     CacheLayout layout = new CacheLayout(dir);
     Ledger ledger = Ledger.open(layout.records(), HostKey.loadOrCreate(config.path(Key.HOST_KEY_FILE)));
     CacheFill fill = new CacheFill(layout, ledger, ImageVerifier.fromConfig(config),
+        FormatGate.of(config.list(Key.ALLOWED_DISK_FORMATS), config.bytes(Key.MAX_VIRTUAL_SIZE)),
         config.bool(Key.FORCE_RAW_IMAGES));
     return new ImageCache(layout, ledger, fill, Policy.fromConfig(config), ImageVerifier.trustSource(config));
   }

@@ -26,8 +26,9 @@ import java.util.Optional;
  * </ul>
  *
  * <p>{@link #inspect} itself refuses ({@code UNSAFE_IMAGE}) the images that exist only to point at other files and
- * that it therefore does not describe: VMDK descriptor files, VMDK extents of capacity 0 with an embedded descriptor
- * (qemu reads those as descriptor files), and VDI images linked to a parent.
+ * that it therefore does not describe: VMDK descriptor files, VMDK extents whose first header has capacity 0 and an
+ * embedded descriptor (qemu reads those as descriptor files, whatever a footer says), VMDK descriptors with an extent
+ * other than the file itself, and VDI images linked to a parent.
  *
  * <p><b>Not guaranteed:</b> that the data behind the headers (L1/L2 tables, BATs, refcounts) is consistent, that
  * checksums (VHDX CRC-32C) hold, or that qemu will open the image. The virtual size of VHDX is read from its

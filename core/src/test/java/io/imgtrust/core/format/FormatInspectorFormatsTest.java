@@ -111,7 +111,8 @@ class FormatInspectorFormatsTest {
 
   @Test
   void inspect_vmdkFooter_capacityFromFooter() throws Exception {
-    byte[] head = TestImages.vmdk(0, TestImages.MONOLITHIC_SPARSE.replace("monolithicSparse", "streamOptimized"));
+    // The first header's capacity is not 0: with 0 and a descriptor qemu would open that descriptor instead.
+    byte[] head = TestImages.vmdk(1, TestImages.MONOLITHIC_SPARSE.replace("monolithicSparse", "streamOptimized"));
     ByteBuffer b = ByteBuffer.allocate(head.length + 1536).order(ByteOrder.LITTLE_ENDIAN);
     b.put(head);
     b.putLong(56, -1L);

@@ -12,7 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -112,7 +114,7 @@ class FormatInspectorMalformedTest {
   void inspect_randomByteFlips_onlyTypedOutcomes() {
     assertTimeoutPreemptively(HANG_GUARD, () -> {
       for (Sample s : samples()) {
-        for (int seed = 0; seed < 1500; seed++) {
+        for (int seed = 0; seed < s.mutations; seed++) {
           Random random = new Random(seed * 31L + s.diskFormat.hashCode());
           byte[] copy = s.bytes.clone();
           int flips = 1 + random.nextInt(8);
@@ -124,6 +126,22 @@ class FormatInspectorMalformedTest {
             copy = Arrays.copyOf(copy, random.nextInt(copy.length + 1));
           }
           check(copy, s.diskFormat);
+        }
+      }
+    });
+  }
+
+  @Test
+  void inspect_craftedVmdkFootersFlipped_onlyTypedOutcomes() {
+    assertTimeoutPreemptively(HANG_GUARD, () -> {
+      for (byte[] vmdk : VmdkCorpus.variants()) {
+        for (int seed = 0; seed < 300; seed++) {
+          Random random = new Random(seed);
+          byte[] copy = vmdk.clone();
+          for (int i = 1 + random.nextInt(4); i > 0; i--) {
+            copy[copy.length - 1 - random.nextInt(Math.min(1536, copy.length))] = (byte) random.nextInt(256);
+          }
+          check(copy, "vmdk");
         }
       }
     });
@@ -147,11 +165,17 @@ class FormatInspectorMalformedTest {
     final String diskFormat;
     final byte[] bytes;
     final int headerSize;
+    final int mutations;
 
     Sample(String diskFormat, byte[] bytes, int headerSize) {
+      this(diskFormat, bytes, headerSize, 1500);
+    }
+
+    Sample(String diskFormat, byte[] bytes, int headerSize, int mutations) {
       this.diskFormat = diskFormat;
       this.bytes = bytes;
       this.headerSize = headerSize;
+      this.mutations = mutations;
     }
   }
 
@@ -163,14 +187,17 @@ class FormatInspectorMalformedTest {
     v2.clusterBits = 12;
     v2.dataFile = "data.raw";
     byte[] vhd = TestImages.vhdDynamic(8 << 20, null);
-    return new Sample[] {
+    List<Sample> all = new ArrayList<>(List.of(
       new Sample("qcow2", v3.build(), 600),
       new Sample("qcow2", v2.build(), 200),
       new Sample("qcow2", new TestImages.Qcow2().build(), 200),
       new Sample("ploop", TestImages.parallels("WithouFreSpacExt", 4096), 80),
       new Sample("vmdk", TestImages.vmdk(2097152, TestImages.MONOLITHIC_SPARSE), 700),
       new Sample("vhd", vhd, vhd.length),
-      new Sample("vdi", TestImages.vdi(1, 1 << 30), 512),
-    };
+      new Sample("vdi", TestImages.vdi(1, 1 << 30), 512)));
+    for (byte[] vmdk : VmdkCorpus.variants()) {
+      all.add(new Sample("vmdk", vmdk, VmdkCorpus.HEADER_AND_DESCRIPTOR, VmdkCorpus.MUTATIONS));
+    }
+    return all.toArray(Sample[]::new);
   }
 }
