@@ -24,18 +24,23 @@ class WarnCounterTest {
     return WarnCounter.NAME + "{reason=\"" + reason + "\",check=\"" + check + "\"}";
   }
 
+  /** Counts each of {@code reasons} once for {@code check}, each with a fresh counter; returns the file. */
+  private Path count(Check check, Reason... reasons) {
+    Path f = dir.resolve("warn.prom");
+    for (Reason r : reasons) {
+      WarnCounter.at(f).count(check, r);
+    }
+    return f;
+  }
+
   private static PromTextParser.Parsed parse(Path file) throws Exception {
     return PromTextParser.parse(Files.readString(file));
   }
 
   @Test
   void count_twiceAndAnotherReason_cumulativeStrictTextWithKnownReasonsAtZero() throws Exception {
-    Path f = dir.resolve("warn.prom");
-    WarnCounter c = WarnCounter.at(f);
-
-    c.count(Check.RECHECK, Reason.DIGEST_MISMATCH);
-    c.count(Check.RECHECK, Reason.DIGEST_MISMATCH);
-    c.count(Check.IMPORT, Reason.SIZE_MISMATCH);
+    count(Check.RECHECK, Reason.DIGEST_MISMATCH, Reason.DIGEST_MISMATCH);
+    Path f = count(Check.IMPORT, Reason.SIZE_MISMATCH);
 
     PromTextParser.Parsed p = parse(f);
     assertThat(p.types).containsEntry(WarnCounter.NAME, "counter");
@@ -47,11 +52,7 @@ class WarnCounterTest {
 
   @Test
   void count_unusualReason_keptByLaterCounts() throws Exception {
-    Path f = dir.resolve("warn.prom");
-    WarnCounter c = WarnCounter.at(f);
-
-    c.count(Check.RECHECK, Reason.SIGNATURE_INVALID);
-    c.count(Check.RECHECK, Reason.DIGEST_MISMATCH);
+    Path f = count(Check.RECHECK, Reason.SIGNATURE_INVALID, Reason.DIGEST_MISMATCH);
 
     assertThat(parse(f).value(series("SIGNATURE_INVALID", "recheck"))).isEqualTo(1);
   }
