@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code imgtrust hook install}: writes {@code /etc/libvirt/hooks/qemu.d/50-imgtrust}. */
 @Command(name = "install", mixinStandardHelpOptions = true,
     description = {"Install the libvirt qemu hook: writes HOOKS_DIR/qemu.d/50-imgtrust, which runs this imgtrust "
-        + "with this configuration (--config, made absolute) on every domain start.",
+        + "with this configuration (--config, made absolute) on every domain start, and says where the hook logs "
+        + "([DEFAULT] log_file, else /var/log/imgtrust/hook.log).",
         "libvirtd reads new hooks only at start or on SIGHUP: afterwards run `kill -HUP $(pidof libvirtd)` or "
             + "restart libvirtd."})
 final class HookInstallCommand implements Callable<Integer> {
@@ -54,8 +55,9 @@ final class HookInstallCommand implements Callable<Integer> {
     AtomicFiles.write(script, body.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
     String note = "libvirtd reads new hooks only at start or on SIGHUP: run `kill -HUP $(pidof libvirtd)` or "
         + "restart libvirtd";
-    hook.root.output().success(Output.ok().put("hook", script.toString()).put("note", note),
-        List.of("installed " + script, note));
+    String log = Logging.file(hook.root.loadConfig(), true).orElseThrow().toString();
+    hook.root.output().success(Output.ok().put("hook", script.toString()).put("log", log).put("note", note),
+        List.of("installed " + script, "the hook logs to " + log + " ([DEFAULT] log_file)", note));
     return 0;
   }
 }

@@ -28,7 +28,9 @@ import picocli.CommandLine.ParentCommand;
         + "per [verification] recheck) and that libvirt will not relabel one; a disk it cannot follow is refused. "
         + "A refusal exits non-zero with a one-line reason on stderr, which libvirt shows in the start error and "
         + "which stops the start.",
-        "Other operations exit 0 at once. Do not call libvirt from here."},
+        "Other operations exit 0 at once. Do not call libvirt from here.",
+        "Log lines (WARN and above; INFO with -v), each naming the domain, are appended to [DEFAULT] log_file, or to "
+            + "/var/log/imgtrust/hook.log when that is empty; in mode = warn that is where a failed check shows."},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {" 0:boot may go on", " 2:malformed domain XML or config", " 3:refused (DIGEST_MISMATCH, "
         + "UNTRUSTED_BACKING_FILE, UNSAFE_IMAGE, UNSAFE_DOMAIN, RECORD_INVALID, ...)", " 4:host failure"})
@@ -52,15 +54,17 @@ final class HookQemuCommand implements Callable<Integer> {
     if (xml.length > MAX_XML) {
       throw ImageTrustException.of(Reason.MALFORMED_DOMAIN, "domain XML of " + domain + " is larger than " + MAX_XML);
     }
+    Logging.context("hook qemu " + domain);
     ImgtrustConfig config = hook.root.loadConfig();
-    ImageCache cache = ImageCache.open(config);
     try {
+      ImageCache cache = ImageCache.open(config);
       Backends.fromConfig(BackendContext.of(config, cache), "qcow2")
           .beforeBoot(new String(xml, StandardCharsets.UTF_8));
     } catch (ImageTrustException e) {
-      log.warn("refused to start domain {}: {}: {}", domain, e.reason(), e.getMessage());
+      log.error("domain {}: start refused: {}: {}", domain, e.reason(), e.getMessage());
       throw e;
     }
+    log.info("domain {}: before-boot check passed", domain);
     return 0;
   }
 

@@ -1,24 +1,111 @@
 package io.imgtrust.cli;
 
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.config.ImgtrustConfig;
+import io.imgtrust.core.config.Key;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
 
-/** Configures slf4j-simple from the command line, before the first logger is made: logs go to stderr. */
+/**
+ * Configures slf4j-simple from the command line, before the first logger is made, and sends its lines to a
+ * {@link LogTarget}: stderr until the configuration is loaded, then {@code [DEFAULT] log_file} (appended) when set.
+ * The libvirt hook's stderr is libvirt's error message, so the hook never logs there: its lines (WARN and above, INFO
+ * with {@code -v}) go to {@code log_file}, or to {@value #HOOK_LOG} when that is empty, or nowhere when the file
+ * cannot be written (logging never fails a boot).
+ */
 final class Logging {
+  /** Where the hook logs when {@code log_file} is empty. */
+  static final Path HOOK_LOG = Path.of("/var/log/imgtrust/hook.log");
+
+  private static LogTarget target;
+  private static boolean hook;
+
   private Logging() {}
 
   static void configure(String[] args) {
     long v = Arrays.stream(args).filter(a -> a.equals("-v") || a.equals("--verbose")).count()
         + Arrays.stream(args).filter(a -> a.equals("-vv")).count() * 2;
-    // The libvirt hook's stderr becomes libvirt's error message: keep it to the one-line reason.
-    boolean hook = Arrays.asList(args).contains("hook") && Arrays.asList(args).contains("qemu");
+    hook = Arrays.asList(args).contains("hook") && Arrays.asList(args).contains("qemu");
     // The demo provokes refusals on purpose and reports them itself.
     boolean demo = Arrays.asList(args).contains("demo");
-    String level = v >= 2 ? "debug" : v == 1 ? "info" : hook ? "off" : demo ? "error" : "warn";
+    String level = v >= 2 ? "debug" : v == 1 ? "info" : demo ? "error" : "warn";
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
-    setDefault("org.slf4j.simpleLogger.logFile", "System.err");
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");
     setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
     setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
+    if (System.getProperty("org.slf4j.simpleLogger.logFile") != null) {
+      return;
+    }
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.cacheOutputStream", "true");
+    target = hook ? LogTarget.buffered() : LogTarget.to(System.err);
+    // slf4j-simple caches System.err as it is when it starts: make it the target for that moment.
+    PrintStream stderr = System.err;
+    System.setErr(new PrintStream(target, true, StandardCharsets.UTF_8));
+    try {
+      LoggerFactory.getLogger(Logging.class);
+    } finally {
+      System.setErr(stderr);
+    }
+  }
+
+  /** Where log lines of this command go under {@code config}: {@code log_file}, the hook's default, or stderr. */
+  static Optional<Path> file(ImgtrustConfig config, boolean forHook) {
+    String f = config.string(Key.LOG_FILE);
+    return !f.isEmpty() ? Optional.of(Path.of(f)) : forHook ? Optional.of(HOOK_LOG) : Optional.empty();
+  }
+
+  /** Switches logging to the file {@code config} names, now that it is loaded. No-op without {@link #configure}. */
+  static void useConfig(ImgtrustConfig config) {
+    if (target == null) {
+      return;
+    }
+    Optional<Path> file = file(config, hook);
+    if (file.isEmpty()) {
+      if (hook) {
+        target.discard();
+      }
+      return;
+    }
+    try {
+      target.toFile(open(file.get(), file.get().equals(HOOK_LOG)));
+    } catch (IOException | RuntimeException e) {
+      if (hook) {
+        target.discard();
+      } else {
+        System.err.println("imgtrust: cannot write log_file " + file.get() + " ("
+            + (e instanceof IOException ? IoErrors.describe((IOException) e) : e) + "); logging to stderr");
+      }
+    }
+  }
+
+  /** What the lines of this process name in a log file, e.g. the hook's domain. */
+  static void context(String c) {
+    if (target != null) {
+      target.context(c);
+    }
+  }
+
+  /** Opens {@code file} for appending, created {@code rw-r-----}; its directory too ({@code rwxr-x---}) if asked. */
+  private static OutputStream open(Path file, boolean makeDir) throws IOException {
+    if (makeDir && !Files.isDirectory(file.getParent())) {
+      Files.createDirectories(file.getParent(),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+    }
+    return Channels.newOutputStream(Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"))));
   }
 
   private static void setDefault(String key, String value) {

@@ -42,7 +42,7 @@ final class Root implements java.util.concurrent.Callable<Integer> {
         + String.join(", ", spec.subcommands().keySet()));
   }
 
-  /** The effective configuration. */
+  /** The effective configuration; from now on log lines go to its {@code log_file}, if any. */
   ImgtrustConfig loadConfig() throws ImageTrustException {
     Path file = config;
     if (file == null && System.getenv("IMGTRUST_CONFIG") != null) {
@@ -51,7 +51,9 @@ final class Root implements java.util.concurrent.Callable<Integer> {
     if (file == null && Files.isRegularFile(DEFAULT_CONFIG)) {
       file = DEFAULT_CONFIG;
     }
-    return file == null ? ImgtrustConfig.defaults() : ConfigLoader.load(file);
+    ImgtrustConfig loaded = file == null ? ImgtrustConfig.defaults() : ConfigLoader.load(file);
+    Logging.useConfig(loaded);
+    return loaded;
   }
 
   Output output() {

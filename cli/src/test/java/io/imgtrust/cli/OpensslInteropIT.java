@@ -285,6 +285,35 @@ class OpensslInteropIT {
     // ---------------------------------------------------------------------------------------------------------
     // Negatives: malformed metadata and missing signature.
 
+    /** {@code openssl base64} wraps at 64 characters with LF; Glance's decoder accepts that, so must imgtrust. */
+    @ParameterizedTest(name = "[{index}] line end {0}")
+    @ValueSource(strings = {"LF", "CRLF"})
+    void verify_signatureWrappedByOpensslBase64_accepted(String lineEnd) throws Exception {
+        String wrapped = opensslBase64(rsaSha256Signature);
+        assertThat(wrapped).as("openssl base64 wraps a 2048-bit signature").contains("\n").endsWith("\n");
+        ObjectNode meta = rsaSignedMetadata(image);
+        meta.put("img_signature", lineEnd.equals("CRLF") ? wrapped.replace("\n", "\r\n") : wrapped);
+
+        Result r = verify(config(pki.trustedDir, true), image, meta);
+
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(json(r).path("signature").path("verified").asBoolean()).as(r.describe()).isTrue();
+    }
+
+    @Test
+    void verify_wrappedSignatureWithJunkBetweenLines_refusedAsMalformedMetadata() throws Exception {
+        ObjectNode meta = rsaSignedMetadata(image);
+        meta.put("img_signature", opensslBase64(rsaSha256Signature).replaceFirst("\n", "\n#\n"));
+
+        assertRefused(verify(config(pki.trustedDir, true), image, meta), 2, "MALFORMED_METADATA");
+    }
+
+    private String opensslBase64(byte[] bytes) throws IOException {
+        Path sig = tmp.resolve("sig.bin");
+        Files.write(sig, bytes);
+        return OpensslPki.openssl("base64", "-in", sig.toString()).stdout();
+    }
+
     @Test
     void verify_badBase64Signature_refusedAsMalformedMetadata() throws Exception {
         ObjectNode meta = rsaSignedMetadata(image);

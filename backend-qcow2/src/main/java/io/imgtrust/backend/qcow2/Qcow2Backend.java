@@ -105,10 +105,7 @@ public final class Qcow2Backend implements ImageBackend {
     report.put("image_id", e.imageId());
     report.put("base", e.file().toString());
     report.put("base_format", baseFormat);
-    report.put("verified", check.bytesHashed() > 0 ? "base rechecked chunk by chunk before the overlay was made"
-        : "base record and file identity checked; full recheck skipped by policy (recheck = "
-            + cache.policy().recheck().name().toLowerCase(java.util.Locale.ROOT) + ")");
-    report.put("bytes_hashed", check.bytesHashed());
+    RecheckReport.put(report, check, cache.policy());
     report.put("content_digest", e.record().contentDigest().toString());
     report.put("virtual_size", size);
     return PreparedDisk.of(DiskXml.qcow2Overlay(target, e.file(), baseFormat, "vda"), target.toString(), report);

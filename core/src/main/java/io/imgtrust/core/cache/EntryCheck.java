@@ -119,9 +119,21 @@ final class EntryCheck {
     if (!enforce) {
       log.warn("image {}: check failed ({}: {}); mode = warn, so the entry stays in use", imageId, e.reason(),
           e.getMessage());
-      return new CheckResult(imageId, 0, false, e);
+      return new CheckResult(imageId, hashedBefore(e, layout.file(name)), false, e);
     }
     Entries.quarantine(layout, ledger, quarantine, imageId, name, e);
     throw e;
+  }
+
+  /** A digest or size refusal comes after the whole file was hashed; a record refusal stops hashing at once. */
+  private static long hashedBefore(ImageTrustException e, Path file) {
+    if (e.reason() != Reason.DIGEST_MISMATCH && e.reason() != Reason.SIZE_MISMATCH) {
+      return 0;
+    }
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (IOException x) {
+      return 0;
+    }
   }
 }

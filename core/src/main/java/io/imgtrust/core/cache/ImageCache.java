@@ -35,9 +35,11 @@ public final class ImageCache {
   private final CacheFill fill;
   private final EntryCheck check;
   private final Policy policy;
+  private final io.imgtrust.core.metrics.WarnCounter warnings;
 
   private ImageCache(CacheLayout layout, Ledger ledger, CacheFill fill, Policy policy,
-      ImageVerifier.TrustSource trust) {
+      ImageVerifier.TrustSource trust, io.imgtrust.core.metrics.WarnCounter warnings) {
+    this.warnings = warnings;
     this.layout = layout;
     this.ledger = ledger;
     this.locks = new EntryLocks(layout.locks());
@@ -60,7 +62,8 @@ public final class ImageCache {
     CacheFill fill = new CacheFill(layout, ledger, ImageVerifier.fromConfig(config),
         FormatGate.of(config.list(Key.ALLOWED_DISK_FORMATS), config.bytes(Key.MAX_VIRTUAL_SIZE)),
         config.bool(Key.FORCE_RAW_IMAGES));
-    return new ImageCache(layout, ledger, fill, Policy.fromConfig(config), ImageVerifier.trustSource(config));
+    return new ImageCache(layout, ledger, fill, Policy.fromConfig(config), ImageVerifier.trustSource(config),
+        io.imgtrust.core.metrics.WarnCounter.fromConfig(config));
   }
 
   public Path directory() {
@@ -108,10 +111,13 @@ public final class ImageCache {
   /**
    * Hashes the entry again and compares it with its record, chunk by chunk; concurrent callers share one pass. On
    * failure in {@code mode = enforce} the file is quarantined and the refusal thrown ({@code DIGEST_MISMATCH} names
-   * the first bad chunk); in {@code warn} it is logged and returned in {@link CheckResult#failure()}.
+   * the first bad chunk); in {@code warn} it is logged, counted ({@link io.imgtrust.core.metrics.WarnCounter}) and
+   * returned in {@link CheckResult#failure()}.
    */
   public CheckResult verify(String imageId) throws ImageTrustException {
-    return check.check(imageId, policy.enforce());
+    CheckResult r = check.check(imageId, policy.enforce());
+    r.failure().ifPresent(f -> warnings.count(io.imgtrust.core.metrics.WarnCounter.Check.RECHECK, f.reason()));
+    return r;
   }
 
   /**

@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * Checks a file against known chunk digests (SHA-256 per {@link DigestPlan#CHUNK_SIZE}), chunks spread over all
- * cores, in one read. Stops at the first mismatch it sees and then names the lowest-offset bad chunk exactly (chunks
- * before it that were not yet checked are checked one by one). The file is opened read-only without following a
+ * cores, in one read. Stops at the first mismatch it sees (unless asked to read to the end) and then names the
+ * lowest-offset bad chunk exactly (chunks before it that were not yet checked are checked one by one). The file is opened read-only without following a
  * symbolic link.
  */
 final class ChunkVerifier {
@@ -38,14 +38,17 @@ final class ChunkVerifier {
 
   /**
    * Verifies {@code file} while {@code extra} (when not null, e.g. a writer) sees the same buffers in order. On a
-   * mismatch the read stops and the lowest bad chunk is named; {@code extra} may have seen it.
+   * mismatch the read stops and the lowest bad chunk is named; {@code extra} may have seen it. With {@code toTheEnd},
+   * the read goes on to the end of the file (so {@code extra} sees every buffer) and the lowest bad chunk is named
+   * afterwards.
    */
-  long verifyWith(Path file, ImmutableList<HashCode> expected, Lane extra) throws ImageTrustException, IOException {
+  long verifyWith(Path file, ImmutableList<HashCode> expected, Lane extra, boolean toTheEnd)
+      throws ImageTrustException, IOException {
     ConcurrentSkipListSet<Long> bad = new ConcurrentSkipListSet<>();
     BitSet done = new BitSet();
     List<Lane> ls = new ArrayList<>();
     for (int i = 0; i < lanes; i++) {
-      ls.add(new CheckLane(i, lanes, expected, bad, done));
+      ls.add(new CheckLane(i, lanes, expected, bad, done, !toTheEnd));
     }
     if (extra != null) {
       ls.add(extra);
@@ -61,6 +64,9 @@ final class ChunkVerifier {
       } catch (Exception e) {
         throw new IOException("chunk check failed: " + e, e);
       }
+    }
+    if (!bad.isEmpty()) {
+      throw ChunkMismatch.at(file, bad.first());
     }
     long chunks = (total + DigestPlan.CHUNK_SIZE - 1) / DigestPlan.CHUNK_SIZE;
     if (chunks != expected.size()) {
@@ -109,9 +115,12 @@ final class ChunkVerifier {
     private final ImmutableList<HashCode> expected;
     private final ConcurrentSkipListSet<Long> bad;
     private final BitSet done;
+    private final boolean stop;
     private final MessageDigest md = HashAlgorithm.SHA256.newDigest();
 
-    CheckLane(int lane, int lanes, ImmutableList<HashCode> expected, ConcurrentSkipListSet<Long> bad, BitSet done) {
+    CheckLane(int lane, int lanes, ImmutableList<HashCode> expected, ConcurrentSkipListSet<Long> bad, BitSet done,
+        boolean stop) {
+      this.stop = stop;
       this.lane = lane;
       this.lanes = lanes;
       this.expected = expected;
@@ -130,7 +139,9 @@ final class ChunkVerifier {
       if (index >= expected.size() || !MessageDigest.isEqual(got, expected.get((int) index).asBytes())) {
         if (index < expected.size()) {
           bad.add(index);
-          throw new Mismatch();
+          if (stop) {
+            throw new Mismatch();
+          }
         }
         return;
       }

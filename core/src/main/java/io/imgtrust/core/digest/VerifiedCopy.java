@@ -22,44 +22,62 @@ public final class VerifiedCopy {
   private final ImmutableList<HashCode> chunks;
   private final long size;
   private final CopyProgress progress;
+  private final boolean reportFailures;
 
-  private VerifiedCopy(Path file, ImmutableList<HashCode> chunks, long size, CopyProgress progress) {
+  private VerifiedCopy(Path file, ImmutableList<HashCode> chunks, long size, CopyProgress progress,
+      boolean reportFailures) {
     this.file = file;
     this.chunks = chunks;
     this.size = size;
     this.progress = progress;
+    this.reportFailures = reportFailures;
   }
 
   /** A copy of {@code file}, expected to be {@code size} bytes with these chunk digests. */
   public static VerifiedCopy of(Path file, ImmutableList<HashCode> chunks, long size) {
-    return new VerifiedCopy(file, chunks, size, CopyProgress.NONE);
+    return new VerifiedCopy(file, chunks, size, CopyProgress.NONE, false);
   }
 
   public VerifiedCopy withProgress(CopyProgress p) {
-    return new VerifiedCopy(file, chunks, size, p);
+    return new VerifiedCopy(file, chunks, size, p, reportFailures);
+  }
+
+  /**
+   * This copy for {@code mode = warn}: a mismatch does not stop it; the whole file is copied and a
+   * {@code DIGEST_MISMATCH} or {@code SIZE_MISMATCH} comes back in {@link CopyReport#failure()} instead of thrown.
+   */
+  public VerifiedCopy reportingFailures() {
+    return new VerifiedCopy(file, chunks, size, progress, true);
   }
 
   /**
    * Runs the copy.
    *
    * @throws ImageTrustException {@code DIGEST_MISMATCH} (details {@code chunk}, {@code offset}),
-   *     {@code SIZE_MISMATCH}, or {@code IO_ERROR} when reading or writing fails (e.g. no space left)
+   *     {@code SIZE_MISMATCH} (both only without {@link #reportingFailures()}), or {@code IO_ERROR} when reading or
+   *     writing fails (e.g. no space left)
    */
   public CopyReport into(ImageSink sink) throws ImageTrustException {
     long t0 = System.nanoTime();
     WriterLane writer = new WriterLane(sink, size, progress);
-    long read;
+    ImageTrustException failure = null;
     try {
-      read = ChunkVerifier.create().verifyWith(file, chunks, writer);
+      long read = ChunkVerifier.create().verifyWith(file, chunks, writer, reportFailures);
+      if (read != size) {
+        throw ImageTrustException.of(Reason.SIZE_MISMATCH, file + " has " + read + " bytes, the record " + size,
+            ImmutableMap.of("expected", size, "actual", read));
+      }
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "copy of " + file + " failed: " + io.imgtrust.core.IoErrors
           .describe(e), e);
+    } catch (ImageTrustException e) {
+      if (!reportFailures) {
+        throw e;
+      }
+      failure = e;
     }
-    if (read != size) {
-      throw ImageTrustException.of(Reason.SIZE_MISMATCH, file + " has " + read + " bytes, the record " + size,
-          ImmutableMap.of("expected", size, "actual", read));
-    }
-    return new CopyReport(read, writer.written, chunks.size(), (System.nanoTime() - t0) / 1_000_000);
+    return new CopyReport(writer.read, writer.written, chunks.size(), (System.nanoTime() - t0) / 1_000_000,
+        failure);
   }
 
   /** Hands buffers to the sink in order, skipping all-zero blocks where the sink allows it. */
@@ -70,6 +88,7 @@ public final class VerifiedCopy {
     private final int block;
     private final ByteBuffer zeros;
     long written;
+    long read;
 
     WriterLane(ImageSink sink, long total, CopyProgress progress) {
       this.sink = sink;
@@ -106,7 +125,8 @@ public final class VerifiedCopy {
           write(data, runStart, end, base);
         }
       }
-      progress.update(Math.min(total, base + end), total);
+      read = base + end;
+      progress.update(Math.min(total, read), total);
     }
 
     private void write(ByteBuffer data, int from, int to, long base) throws IOException {

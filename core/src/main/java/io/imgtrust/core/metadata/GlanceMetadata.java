@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * {@code img_signature_key_type}, bad base64 or hex, and a partial set of {@code img_signature*} properties are each
  * a {@link Reason#MALFORMED_METADATA} error naming the field. Fields imgtrust does not use are ignored. Signature
  * properties are read from the top level (API form) or from a {@code properties} object (openstackclient form);
- * where both carry one, they must agree. Input is bounded: at most {@value #MAX_BYTES} bytes.
+ * where both carry one, they must agree. {@code img_signature} may be wrapped in lines, as {@code openssl base64}
+ * writes it, and must be padded. Input is bounded: at most {@value #MAX_BYTES} bytes.
  */
 public final class GlanceMetadata {
   /** Largest metadata document accepted. */
@@ -39,6 +40,7 @@ public final class GlanceMetadata {
   private static final ImmutableList<String> SIGNATURE_FIELDS = ImmutableList.of(
       "img_signature", "img_signature_hash_method", "img_signature_key_type", "img_signature_certificate_uuid");
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]*");
+  private static final Pattern WHITESPACE = Pattern.compile("[ \\t\\r\\n]+");
   private static final Pattern IMAGE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
   private static final Pattern CERT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
@@ -161,8 +163,16 @@ public final class GlanceMetadata {
     return SignatureProperties.create(sig, hash, keyType, certId);
   }
 
+  /**
+   * Decodes {@code img_signature} as Glance's Python decoder does for base64 that {@code openssl base64} or a MIME
+   * encoder writes: ASCII whitespace (space, tab, CR, LF) anywhere is dropped, the rest must be standard base64 with
+   * its padding. Unlike Python's non-strict decoder, any other character outside the alphabet is refused.
+   */
   private static byte[] base64(String text) throws ImageTrustException {
-    String compact = text.strip();
+    String compact = WHITESPACE.matcher(text).replaceAll("");
+    if (compact.length() % 4 != 0) {
+      throw malformed("img_signature", "not valid base64: incorrect padding");
+    }
     try {
       byte[] sig = BaseEncoding.base64().decode(compact);
       if (sig.length == 0) {

@@ -7,6 +7,7 @@ import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.digest.ImageSink;
 import io.imgtrust.core.digest.VerifiedCopy;
+import io.imgtrust.core.metrics.WarnCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,17 +55,30 @@ public final class VerifiedImport {
   }
 
   /**
-   * Copies the entry into {@code sink}, verifying every chunk, reporting progress to the request's listener.
+   * Copies the entry into {@code sink}, verifying every chunk, reporting progress to the request's listener. In
+   * {@code mode = warn} a mismatch does not stop the copy: the whole entry is copied, the failure is logged and
+   * counted ({@link WarnCounter}), the entry stays in the cache, and the report returned says so
+   * ({@link CopyReport#failure()}).
    *
-   * @throws ImageTrustException {@code DIGEST_MISMATCH} or {@code SIZE_MISMATCH} (entry quarantined), or
-   *     {@code IO_ERROR}
+   * @throws ImageTrustException {@code DIGEST_MISMATCH} or {@code SIZE_MISMATCH} in {@code mode = enforce} (entry
+   *     quarantined), or {@code IO_ERROR}
    */
   public CopyReport into(ImageSink sink) throws ImageTrustException {
+    VerifiedCopy copy = VerifiedCopy.of(entry.file(), entry.record().chunks(), entry.record().size())
+        .withProgress(request.progress());
+    boolean enforce = ctx.cache().policy().enforce();
     try {
-      CopyReport r = VerifiedCopy.of(entry.file(), entry.record().chunks(), entry.record().size())
-          .withProgress(request.progress()).into(sink);
-      log.info("instance {}: imported image {} ({} bytes verified, {} written, {} ms)", request.instance(),
-          entry.imageId(), r.bytesVerified(), r.bytesWritten(), r.millis());
+      CopyReport r = (enforce ? copy : copy.reportingFailures()).into(sink);
+      if (r.failure().isPresent()) {
+        ImageTrustException x = r.failure().get();
+        log.warn("instance {}: image {} failed verification during the import ({}: {}); mode = warn, so the disk "
+            + "is made from the unverified copy and the entry stays in the cache", request.instance(),
+            entry.imageId(), x.reason(), x.getMessage());
+        WarnCounter.fromConfig(ctx.config()).count(WarnCounter.Check.IMPORT, x.reason());
+      } else {
+        log.info("instance {}: imported image {} ({} bytes verified, {} written, {} ms)", request.instance(),
+            entry.imageId(), r.bytesVerified(), r.bytesWritten(), r.millis());
+      }
       return r;
     } catch (ImageTrustException x) {
       if (x.reason() == Reason.DIGEST_MISMATCH || x.reason() == Reason.SIZE_MISMATCH) {
@@ -76,10 +90,16 @@ public final class VerifiedImport {
 
   /** The verification report for a {@link PreparedDisk}. */
   public ImmutableMap<String, Object> report(CopyReport r) {
-    return ImmutableMap.<String, Object>builder().put("image_id", entry.imageId())
-        .put("verified", "chunks against the sealed record, during the import")
-        .put("bytes_verified", r.bytesVerified()).put("bytes_written", r.bytesWritten())
-        .put("chunks", r.chunks()).put("content_digest", entry.record().contentDigest().toString())
-        .put("import_ms", r.millis()).build();
+    ImmutableMap.Builder<String, Object> b = ImmutableMap.<String, Object>builder().put("image_id", entry.imageId());
+    if (r.failure().isPresent()) {
+      b.put("verified", "FAILED: " + r.failure().get().reason() + " during the import; the disk was made from the "
+          + "unverified copy because mode = warn").put("check", WarnedFailure.FAILED)
+          .put("failure", WarnedFailure.describe(r.failure().get())).put("bytes_hashed", r.bytesVerified());
+    } else {
+      b.put("verified", "chunks against the sealed record, during the import").put("check", WarnedFailure.PASSED)
+          .put("bytes_verified", r.bytesVerified());
+    }
+    return b.put("bytes_written", r.bytesWritten()).put("chunks", r.chunks())
+        .put("content_digest", entry.record().contentDigest().toString()).put("import_ms", r.millis()).build();
   }
 }

@@ -152,6 +152,24 @@ class ImageCacheTest {
   }
 
   @Test
+  void verify_warnModeFailure_countedInMetricsAndReportsBytesHashed() throws Exception {
+    Path metrics = root.resolve("metrics/imgtrust.prom");
+    Files.createDirectories(metrics.getParent());
+    CacheFixture warn = CacheFixture.create(root.resolve("wm"),
+        "mode = warn\n[image_cache]\nmetrics_file = " + metrics);
+    CacheEntry e = warn.add("img-1", image);
+    CacheFixture.rot(e.file(), 10);
+
+    CheckResult r = warn.cache.verify("img-1");
+
+    assertThat(r.failure().orElseThrow().reason()).isEqualTo(Reason.DIGEST_MISMATCH);
+    assertThat(r.bytesHashed()).as("the recheck ran over the whole file").isEqualTo(SIZE);
+    String text = Files.readString(io.imgtrust.core.metrics.WarnCounter.fileFor(metrics));
+    assertThat(io.imgtrust.core.testing.PromTextParser.parse(text).value(io.imgtrust.core.metrics.WarnCounter.NAME
+        + "{reason=\"DIGEST_MISMATCH\",check=\"recheck\"}")).isEqualTo(1);
+  }
+
+  @Test
   void verify_recordEdited_recordInvalid() throws Exception {
     fx.add("img-1", image);
     Path rec = fx.cache.recordFile("img-1");

@@ -330,6 +330,72 @@ class GlanceMetadataTest {
     assertThat(GlanceMetadata.parse(bytes(doc)).signature().orElseThrow().signature()).isEqualTo(SIG);
   }
 
+  /** A signature whose base64 uses the whole alphabet, wrapped as {@code openssl base64} writes it. */
+  private static final byte[] VARIED_SIG = variedSignature();
+
+  private static byte[] variedSignature() {
+    byte[] sig = new byte[385];
+    for (int i = 0; i < sig.length; i++) {
+      sig[i] = (byte) (i * 37 + 11);
+    }
+    return sig;
+  }
+
+  private static String wrapped(String lineEnd) {
+    String b64 = Base64.getEncoder().encodeToString(VARIED_SIG);
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < b64.length(); i += 64) {
+      out.append(b64, i, Math.min(b64.length(), i + 64)).append(lineEnd);
+    }
+    return out.toString();
+  }
+
+  static Stream<Arguments> wrappedSignatures() {
+    return Stream.of(
+        Arguments.of("openssl base64: 64-char lines, trailing LF", wrapped("\n")),
+        Arguments.of("CRLF lines", wrapped("\r\n")),
+        Arguments.of("LF lines, no trailing newline", wrapped("\n").strip()),
+        Arguments.of("spaces and tabs inside", wrapped("\n").replace("\n", " \t\n ")),
+        Arguments.of("MIME 76-char lines", Base64.getMimeEncoder().encodeToString(VARIED_SIG)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("wrappedSignatures")
+  void parse_signatureBase64WrappedInLines_decodesAsGlanceDoes(String name, String text) throws Exception {
+    ObjectNode doc = apiForm();
+    doc.put("img_signature", text);
+
+    assertThat(GlanceMetadata.parse(bytes(doc)).signature().orElseThrow().signature()).isEqualTo(VARIED_SIG);
+  }
+
+  static Stream<Arguments> wrappedSignaturesWithJunk() {
+    return Stream.of(
+        Arguments.of("junk at a line end", "*"),
+        Arguments.of("url-safe character at a line end", "-"),
+        Arguments.of("NUL at a line end", "\u0000"),
+        Arguments.of("non-ASCII space at a line end", "\u00a0"),
+        Arguments.of("form feed at a line end", "\f"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("wrappedSignaturesWithJunk")
+  void parse_wrappedSignatureWithNonWhitespaceJunk_malformed(String name, String junk) throws Exception {
+    ObjectNode doc = apiForm();
+    doc.put("img_signature", wrapped("\n").replaceFirst("\n", junk + "\n"));
+
+    assertMalformedField(bytes(doc), "img_signature");
+  }
+
+  @Test
+  void parse_wrappedSignatureMissingPadding_malformed() throws Exception {
+    String text = wrapped("\n").replace("=", "");
+    assertThat(text).as("the test signature needs padding").isNotEqualTo(wrapped("\n"));
+    ObjectNode doc = apiForm();
+    doc.put("img_signature", text);
+
+    assertMalformedField(bytes(doc), "img_signature");
+  }
+
   @Test
   void signature_returnedBytes_areACopy() throws Exception {
     SignatureProperties s = GlanceMetadata.parse(utf8(API_FORM)).signature().orElseThrow();

@@ -91,6 +91,36 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void prepare_flippedCacheByteInWarnMode_diskMadeReportSaysFailedAndCounted() throws Exception {
+    Path metrics = Files.createDirectories(root.resolve("metrics")).resolve("imgtrust.prom");
+    CacheFixture warn = CacheFixture.create(root.resolve("warn"),
+        "mode = warn\n[image_cache]\nmetrics_file = " + metrics + "\n" + extraConfig());
+    ImageBackend b = Backends.fromConfig(BackendContext.of(warn.conf, warn.cache), imagesType());
+    CacheEntry e = warn.add("contract-image", image);
+    CacheFixture.rot(e.file(), 4 * 1024 * 1024 + 99);
+    try {
+      PreparedDisk disk = b.prepare(SpawnRequest.of("vm-warn", e));
+
+      assertThat(disk.report()).containsEntry("check", "failed");
+      assertThat(String.valueOf(disk.report().get("verified"))).contains("FAILED").contains("DIGEST_MISMATCH");
+      assertThat(disk.report().get("failure")).isInstanceOfSatisfying(java.util.Map.class, f -> assertThat(f)
+          .containsEntry("reason", "DIGEST_MISMATCH").containsEntry("chunk", 1L)
+          .containsEntry("offset", 4L * 1024 * 1024));
+      assertThat((Long) disk.report().get("bytes_hashed")).isPositive();
+      assertThat(CacheFixture.sha256(readDisk(disk, IMAGE_SIZE)))
+          .as("warn mode hands out the cache bytes as they are").isEqualTo(CacheFixture.sha256(Files.readAllBytes(
+              e.file())));
+      assertThat(warn.cache.quarantined()).isEmpty();
+      double counted = io.imgtrust.core.metrics.PrometheusText.readSamples(
+          io.imgtrust.core.metrics.WarnCounter.fileFor(metrics)).entrySet().stream()
+          .filter(s -> s.getKey().contains("reason=\"DIGEST_MISMATCH\"")).mapToDouble(s -> s.getValue()).sum();
+      assertThat(counted).isEqualTo(1);
+    } finally {
+      b.remove("vm-warn", "disk");
+    }
+  }
+
+  @Test
   void prepare_tamperedRecord_refusedAndNothingLeft() throws Exception {
     Path record = fixture.cache.recordFile(entry.imageId());
     Files.writeString(record, Files.readString(record, StandardCharsets.UTF_8).replace("\"size\" : " + IMAGE_SIZE,

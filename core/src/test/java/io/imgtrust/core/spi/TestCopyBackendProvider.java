@@ -2,19 +2,17 @@ package io.imgtrust.core.spi;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.cache.CacheEntry;
-import io.imgtrust.core.digest.VerifiedCopy;
+import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 
 /**
  * A test-only backend ({@code images_type = test-copy}) that copies the cache file into
- * {@code <instances_path>/<instance>/disk} while verifying it: it exists to run the contract test against the core
+ * {@code <instances_path>/<instance>/disk} through {@link VerifiedImport}: it exists to run the contract test against the core
  * alone. The real import backends live in their own modules.
  */
 public final class TestCopyBackendProvider implements ImageBackendProvider {
@@ -41,13 +39,14 @@ public final class TestCopyBackendProvider implements ImageBackendProvider {
 
     @Override
     public PreparedDisk prepare(SpawnRequest r) throws ImageTrustException {
-      CacheEntry e = ctx.cache().entry(r.entry().imageId());
+      VerifiedImport imp = VerifiedImport.begin(ctx, r);
       Path target = dir(r.instance()).resolve(r.disk());
       Path tmp = AtomicFiles.tempSibling(target, "import");
+      CopyReport report;
       try {
         Files.createDirectories(target.getParent());
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          VerifiedCopy.of(e.file(), e.record().chunks(), e.record().size()).into((data, offset) -> {
+          report = imp.into((data, offset) -> {
             while (data.hasRemaining()) {
               offset += out.write(data, offset);
             }
@@ -56,12 +55,9 @@ public final class TestCopyBackendProvider implements ImageBackendProvider {
         }
         Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return PreparedDisk.of("<disk type='file' device='disk'><source file='" + target + "'/></disk>",
-            target.toString(), Map.of("bytes_verified", e.record().size()));
+            target.toString(), imp.report(report));
       } catch (ImageTrustException ex) {
         cleanUp(tmp, target.getParent());
-        if (ex.reason() == Reason.DIGEST_MISMATCH || ex.reason() == Reason.SIZE_MISMATCH) {
-          ctx.cache().quarantine(e, ex);
-        }
         throw ex;
       } catch (IOException ex) {
         cleanUp(tmp, target.getParent());
