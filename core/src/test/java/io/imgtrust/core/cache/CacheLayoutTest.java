@@ -1,11 +1,11 @@
 package io.imgtrust.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.testing.CacheFixture;
+import io.imgtrust.core.testing.Refusals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,10 +20,7 @@ class CacheLayoutTest {
   }
 
   private static ImageTrustException unsafe(Path base) {
-    ImageTrustException e = catchThrowableOfType(ImageTrustException.class, () -> CacheLayout.open(base));
-    assertThat(e).as("refused").isNotNull();
-    assertThat(e.reason()).isEqualTo(Reason.UNSAFE_CACHE);
-    return e;
+    return Refusals.refused(Reason.UNSAFE_CACHE, () -> CacheLayout.open(base));
   }
 
   @Test
@@ -73,10 +70,8 @@ class CacheLayoutTest {
     Path base = CacheLayout.open(tmp.resolve("c/instances/_base")).dir();
     Files.setAttribute(base, "unix:uid", 65534);
 
-    ImageTrustException e = catchThrowableOfType(ImageTrustException.class, () -> CacheFixture.create(
-        tmp.resolve("c"), ""));
+    ImageTrustException e = Refusals.refused(Reason.UNSAFE_CACHE, () -> CacheFixture.create(tmp.resolve("c"), ""));
 
-    assertThat(e.reason()).isEqualTo(Reason.UNSAFE_CACHE);
     assertThat(e.getMessage()).contains("chown root " + base);
   }
 }

@@ -1,16 +1,18 @@
 package io.imgtrust.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.testing.Refusals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs as root: "another user" is uid 65534, "writable by others" is a group/other write bit. */
 class StrictModesTest {
@@ -24,15 +26,8 @@ class StrictModesTest {
     return d;
   }
 
-  private static ImageTrustException refusal(ThrowingCheck c) {
-    ImageTrustException e = catchThrowableOfType(ImageTrustException.class, c::run);
-    assertThat(e).as("refused").isNotNull();
-    assertThat(e.reason()).isEqualTo(Reason.UNSAFE_CACHE);
-    return e;
-  }
-
-  private interface ThrowingCheck {
-    void run() throws Exception;
+  private static ImageTrustException refusal(Refusals.Call c) {
+    return Refusals.refused(Reason.UNSAFE_CACHE, c);
   }
 
   @Test
@@ -42,20 +37,14 @@ class StrictModesTest {
     assertThatCode(() -> StrictModes.checkDirectory("cache directory", d)).doesNotThrowAnyException();
   }
 
-  @Test
-  void checkDirectory_otherWritable_refusedNamingPathAndChmod() throws Exception {
-    Path d = dir("base", 0757);
+  @ParameterizedTest
+  @ValueSource(ints = {0757, 0775, 01777})
+  void checkDirectory_writableByGroupOrOthersEvenSticky_refusedNamingPathModeAndChmod(int mode) throws Exception {
+    Path d = dir("base", mode);
 
     ImageTrustException e = refusal(() -> StrictModes.checkDirectory("cache directory", d));
 
-    assertThat(e.getMessage()).contains("cache directory " + d).contains("0757").contains("chmod go-w " + d);
-  }
-
-  @Test
-  void checkDirectory_groupWritable_refused() throws Exception {
-    Path d = dir("base", 0775);
-
-    assertThat(refusal(() -> StrictModes.checkDirectory("cache directory", d)).getMessage())
+    assertThat(e.getMessage()).contains("cache directory " + d).contains(String.format("%04o", mode))
         .contains("chmod go-w " + d);
   }
 
@@ -97,14 +86,6 @@ class StrictModesTest {
 
     assertThatCode(() -> StrictModes.checkDirectory("cache directory", d)).doesNotThrowAnyException();
     assertThat(tmp.toString()).startsWith("/tmp/"); // and /tmp itself (1777) is an ancestor of every test here
-  }
-
-  @Test
-  void checkDirectory_stickyWorldWritableDirectoryItself_refused() throws Exception {
-    Path d = dir("base", 01777);
-
-    assertThat(refusal(() -> StrictModes.checkDirectory("cache directory", d)).getMessage())
-        .contains("chmod go-w " + d);
   }
 
   @Test

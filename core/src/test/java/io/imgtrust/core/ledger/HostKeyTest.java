@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.testing.Refusals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -67,10 +68,7 @@ class HostKeyTest {
   }
 
   private static ImageTrustException unsafe(Path f) {
-    ImageTrustException e = catchThrowableOfType(ImageTrustException.class, () -> HostKey.loadOrCreate(f));
-    assertThat(e).as("refused").isNotNull();
-    assertThat(e.reason()).isEqualTo(Reason.UNSAFE_CACHE);
-    return e;
+    return Refusals.refused(Reason.UNSAFE_CACHE, () -> HostKey.loadOrCreate(f));
   }
 
   @Test
