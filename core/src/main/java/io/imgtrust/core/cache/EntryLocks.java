@@ -54,6 +54,10 @@ final class EntryLocks {
     } catch (InterruptedException e) {
       throw interrupted(file, e);
     }
+    if (l.getHoldCount() > 1) {
+      l.unlock();
+      throw new IllegalStateException("bug: entry lock " + name + " taken again by the thread holding it");
+    }
     FileChannel ch = null;
     try {
       ch = open(file);

@@ -77,12 +77,13 @@ public final class StrictModes {
     if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    var perms = PosixFilePermissions.fromString(mode);
     try {
-      Files.createDirectory(dir);
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(perms)); // never wider than mode, even briefly
     } catch (java.nio.file.FileAlreadyExistsException e) {
       return;
     }
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+    Files.setPosixFilePermissions(dir, perms);
   }
 
   /** The effective uid of this process (the user imgtrust runs as). */

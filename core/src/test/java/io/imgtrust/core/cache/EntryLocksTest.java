@@ -1,6 +1,7 @@
 package io.imgtrust.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.imgtrust.core.ImageTrustException;
@@ -92,6 +93,22 @@ class EntryLocksTest {
       assertThat(e.getMessage()).contains("another thread of this process").contains("lock_timeout_seconds");
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
     }
+  }
+
+  @Test
+  void acquire_againByTheHoldingThread_bugReportedAtOnceNotAWait() throws Exception {
+    EntryLocks locks = locks(60_000);
+    try (EntryLocks.Held h = locks.acquire("a")) {
+      long t0 = System.nanoTime();
+
+      assertThatThrownBy(() -> locks.acquire("a")).isInstanceOf(IllegalStateException.class);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    }
+    assertThat(pool.submit(() -> {
+      locks.acquire("a").close();
+      return true;
+    }).get(10, TimeUnit.SECONDS)).isTrue(); // nothing left held
   }
 
   @Test
