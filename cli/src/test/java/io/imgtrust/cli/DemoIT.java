@@ -38,7 +38,8 @@ class DemoIT {
 
   @Test
   void demo_asUnprivilegedUser_exitsZeroWithoutBooting() throws Exception {
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    // World-writable like /tmp, and sticky like /tmp: strict modes refuse a cache below a non-sticky one.
+    Files.setAttribute(dir, "unix:mode", 01777);
     assertThat(OpensslPki.run(List.of(Launcher.locate().toString(), "--version")).exitCode()).isZero();
     OpensslPki.Result r = OpensslPki.run(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
         "--reset-env", Launcher.locate().toString(), "--json", "demo", "--dir", dir.resolve("demo").toString(),

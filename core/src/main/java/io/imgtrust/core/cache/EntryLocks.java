@@ -4,41 +4,130 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One exclusive lock per cache entry, across threads (a {@link ReentrantLock}) and across processes (an
  * {@code fcntl} lock on {@code .imgtrust/locks/<name>.lock}, released by the kernel if the process dies). Lock files
- * are never deleted, so two processes always lock the same inode.
+ * are never deleted, so two processes always lock the same inode. They are created 0600 in the private lock
+ * directory and opened with {@code O_NOFOLLOW}: a symbolic link in their place is refused ({@code UNSAFE_CACHE}),
+ * never followed.
+ *
+ * <p>Every wait is bounded by the timeout: a lock not obtained in time, or a wait interrupted, ends in
+ * {@code LOCK_TIMEOUT} naming the holder where the kernel tells it ({@code /proc/locks}).
  */
 final class EntryLocks {
+  private static final long FIRST_PAUSE_MILLIS = 5;
+  private static final long LONGEST_PAUSE_MILLIS = 250;
+
   private final Path dir;
+  private final Duration timeout;
   private final ConcurrentHashMap<String, ReentrantLock> local = new ConcurrentHashMap<>();
 
-  EntryLocks(Path dir) {
+  EntryLocks(Path dir, Duration timeout) {
     this.dir = dir;
+    this.timeout = timeout;
   }
 
-  /** Blocks until this thread holds the entry's lock. */
+  /** Waits at most the timeout until this thread holds the entry's lock. */
   Held acquire(String name) throws ImageTrustException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     ReentrantLock l = local.computeIfAbsent(name, k -> new ReentrantLock());
-    l.lock();
+    Path file = dir.resolve(name + ".lock");
+    try {
+      if (!l.tryLock(remaining(deadline), TimeUnit.NANOSECONDS)) {
+        throw timedOut(file, "another thread of this process (pid " + ProcessHandle.current().pid() + ")");
+      }
+    } catch (InterruptedException e) {
+      throw interrupted(file, e);
+    }
+    if (l.getHoldCount() > 1) {
+      l.unlock();
+      throw new IllegalStateException("bug: entry lock " + name + " taken again by the thread holding it");
+    }
     FileChannel ch = null;
     try {
-      java.nio.file.Files.createDirectories(dir);
-      ch = FileChannel.open(dir.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      return new Held(l, ch, ch.lock());
-    } catch (IOException | RuntimeException e) {
+      ch = open(file);
+      return new Held(l, ch, lockFile(ch, file, deadline));
+    } catch (ImageTrustException | RuntimeException e) {
       closeQuietly(ch);
       l.unlock();
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot lock cache entry " + name + ": "
-          + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.toString()), e);
+      throw e;
     }
+  }
+
+  private static FileChannel open(Path file) throws ImageTrustException {
+    try {
+      return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (IOException e) {
+      if (Files.isSymbolicLink(file)) { // O_NOFOLLOW refused it (ELOOP)
+        throw ImageTrustException.wrap(Reason.UNSAFE_CACHE, "lock file " + file + " is a symbolic link, which "
+            + "imgtrust never follows; fix: rm " + file, e);
+      }
+      throw ioError(file, e);
+    }
+  }
+
+  private FileLock lockFile(FileChannel ch, Path file, long deadline) throws ImageTrustException {
+    long pause = FIRST_PAUSE_MILLIS;
+    while (true) {
+      try {
+        FileLock lock = ch.tryLock();
+        if (lock != null) {
+          return lock;
+        }
+      } catch (OverlappingFileLockException e) {
+        // held through another EntryLocks of this process on the same directory: wait for it like for a process
+      } catch (ClosedByInterruptException e) {
+        throw interrupted(file, e);
+      } catch (IOException e) {
+        throw ioError(file, e);
+      }
+      long left = remaining(deadline);
+      if (left <= 0) {
+        throw timedOut(file, LockHolder.describe(file));
+      }
+      try {
+        Thread.sleep(Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+      } catch (InterruptedException e) {
+        throw interrupted(file, e);
+      }
+      pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
+    }
+  }
+
+  private static long remaining(long deadline) {
+    return deadline - System.nanoTime();
+  }
+
+  private ImageTrustException timedOut(Path file, String holder) {
+    return ImageTrustException.of(Reason.LOCK_TIMEOUT, "lock " + file + " not obtained within "
+        + timeout.toSeconds() + " s ([image_cache] lock_timeout_seconds): it is held by " + holder
+        + "; wait for that process to finish, or stop it if it hangs (a cache fill holds the lock while it "
+        + "verifies and converts)");
+  }
+
+  private static ImageTrustException interrupted(Path file, Exception e) {
+    Thread.currentThread().interrupt();
+    return ImageTrustException.wrap(Reason.LOCK_TIMEOUT, "interrupted while waiting for lock " + file, e);
+  }
+
+  private static ImageTrustException ioError(Path file, IOException e) {
+    return ImageTrustException.wrap(Reason.IO_ERROR, "cannot lock " + file + ": " + IoErrors.describe(e), e);
   }
 
   private static void closeQuietly(FileChannel ch) {

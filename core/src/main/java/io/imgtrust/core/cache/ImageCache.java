@@ -2,7 +2,6 @@ package io.imgtrust.core.cache;
 
 import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.config.Key;
@@ -38,11 +37,12 @@ public final class ImageCache {
   private final io.imgtrust.core.metrics.WarnCounter warnings;
 
   private ImageCache(CacheLayout layout, Ledger ledger, CacheFill fill, Policy policy,
-      ImageVerifier.TrustSource trust, io.imgtrust.core.metrics.WarnCounter warnings) {
+      ImageVerifier.TrustSource trust, io.imgtrust.core.metrics.WarnCounter warnings,
+      java.time.Duration lockTimeout) {
     this.warnings = warnings;
     this.layout = layout;
     this.ledger = ledger;
-    this.locks = new EntryLocks(layout.locks());
+    this.locks = new EntryLocks(layout.locks(), lockTimeout);
     this.quarantine = new Quarantine(layout);
     this.fill = fill;
     this.policy = policy;
@@ -51,19 +51,14 @@ public final class ImageCache {
 
   /** The cache of {@code config}: directory, host key, policy, trust settings, {@code force_raw_images}. */
   public static ImageCache open(ImgtrustConfig config) throws ImageTrustException {
-    Path dir = config.cacheDir();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot create cache " + dir + ": " + IoErrors.describe(e), e);
-    }
-    CacheLayout layout = new CacheLayout(dir);
+    CacheLayout layout = CacheLayout.open(config.cacheDir());
     Ledger ledger = Ledger.open(layout.records(), HostKey.loadOrCreate(config.path(Key.HOST_KEY_FILE)));
     CacheFill fill = new CacheFill(layout, ledger, ImageVerifier.fromConfig(config),
         FormatGate.of(config.list(Key.ALLOWED_DISK_FORMATS), config.bytes(Key.MAX_VIRTUAL_SIZE)),
         config.bool(Key.FORCE_RAW_IMAGES));
     return new ImageCache(layout, ledger, fill, Policy.fromConfig(config), ImageVerifier.trustSource(config),
-        io.imgtrust.core.metrics.WarnCounter.fromConfig(config));
+        io.imgtrust.core.metrics.WarnCounter.fromConfig(config),
+        java.time.Duration.ofSeconds(config.number(Key.LOCK_TIMEOUT_SECONDS)));
   }
 
   public Path directory() {

@@ -5,17 +5,18 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.io.StrictModes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.StandardOpenOption;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class HostKey {
   private static final Logger log = LoggerFactory.getLogger(HostKey.class);
   private static final int BYTES = 32;
+  private static final int MAX_BYTES = 4096;
 
   private final SecretKeySpec key;
 
@@ -35,13 +37,25 @@ public final class HostKey {
     this.key = new SecretKeySpec(raw, "HmacSHA256");
   }
 
-  /** Loads the key at {@code file}, creating it (0600, parent directories 0700) when missing. */
+  /**
+   * Loads the key at {@code file}, creating it (0600, a missing parent directory 0700) when missing. The key's
+   * directory is checked like the cache's ({@link StrictModes#checkDirectory}) and the key must be a regular file
+   * owned by root or this user with mode 0600 or stricter: whoever can read it can forge records, whoever can write
+   * its directory can replace it.
+   *
+   * @throws ImageTrustException {@code UNSAFE_CACHE} naming the path and the fix; {@code BAD_CONFIG} for a malformed
+   *     key; {@code IO_ERROR}
+   */
   public static HostKey loadOrCreate(Path file) throws ImageTrustException {
+    Path abs = file.toAbsolutePath();
     try {
-      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        create(file);
+      createDirectory(abs.getParent());
+      StrictModes.checkDirectory("host key directory", abs.getParent());
+      if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+        create(abs);
       }
-      return new HostKey(read(file));
+      StrictModes.checkSecretFile("host key", abs);
+      return new HostKey(read(abs));
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "host key " + file + ": " + IoErrors.describe(e), e);
     }
@@ -55,13 +69,14 @@ public final class HostKey {
     return new HostKey(raw.clone());
   }
 
-  private static void create(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
+  private static void createDirectory(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-          PosixFilePermission.OWNER_EXECUTE));
+      Files.createDirectories(dir.getParent());
+      StrictModes.createDirectory(dir, "rwx------");
     }
+  }
+
+  private static void create(Path file) throws IOException {
     byte[] raw = new byte[BYTES];
     new SecureRandom().nextBytes(raw);
     try {
@@ -74,11 +89,10 @@ public final class HostKey {
   }
 
   private static byte[] read(Path file) throws IOException, ImageTrustException {
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-    if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-      log.warn("host key {} is readable by other users; anyone who can read it can forge ledger records", file);
+    String text;
+    try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      text = new String(in.readNBytes(MAX_BYTES), StandardCharsets.US_ASCII).strip();
     }
-    String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
     try {
       byte[] raw = BaseEncoding.base16().lowerCase().decode(text);
       if (raw.length < 16) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.testing.Refusals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -59,10 +60,52 @@ class HostKeyTest {
   void loadOrCreate_garbageFile_badConfig() throws Exception {
     Path f = dir.resolve("host.key");
     Files.writeString(f, "not hex at all");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
 
     ImageTrustException e = catchThrowableOfType(ImageTrustException.class, () -> HostKey.loadOrCreate(f));
 
     assertThat(e.reason()).isEqualTo(Reason.BAD_CONFIG);
+  }
+
+  private static ImageTrustException unsafe(Path f) {
+    return Refusals.refused(Reason.UNSAFE_CACHE, () -> HostKey.loadOrCreate(f));
+  }
+
+  @Test
+  void loadOrCreate_directoryWritableByOthers_unsafeCacheNamingIt() throws Exception {
+    Path keys = Files.createDirectories(dir.resolve("keys"));
+    Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertThat(unsafe(keys.resolve("host.key")).getMessage()).contains("host key directory " + keys)
+        .contains("chmod go-w " + keys);
+    assertThat(Files.exists(keys.resolve("host.key"))).isFalse();
+  }
+
+  @Test
+  void loadOrCreate_keyReadableByOthers_unsafeCacheWithChmod600() throws Exception {
+    Path f = dir.resolve("host.key");
+    HostKey.loadOrCreate(f);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThat(unsafe(f).getMessage()).contains("host key " + f).contains("chmod 600 " + f);
+  }
+
+  @Test
+  void loadOrCreate_keyIsSymlink_unsafeCache() throws Exception {
+    Path real = dir.resolve("real.key");
+    HostKey.loadOrCreate(real);
+    Path f = Files.createSymbolicLink(dir.resolve("host.key"), real);
+
+    assertThat(unsafe(f).getMessage()).contains("host key " + f + " is a symbolic link");
+  }
+
+  @Test
+  void loadOrCreate_keyOwnedByAnotherUser_unsafeCache() throws Exception {
+    Path f = dir.resolve("host.key");
+    HostKey.loadOrCreate(f);
+    Files.setAttribute(f, "unix:uid", 65534);
+
+    assertThat(unsafe(f).getMessage()).contains("uid 65534").contains("chown root " + f);
   }
 
   @Test
