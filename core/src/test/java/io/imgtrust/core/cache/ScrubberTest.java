@@ -90,7 +90,9 @@ class ScrubberTest {
     });
     assertThat(Files.exists(fx.cache.fileOf("rotten-1"))).isTrue();
     assertThat(fx.cache.quarantined()).isEmpty();
-    assertThat(r.entriesByState()).containsEntry(EntryStatus.State.VERIFIED, 3);
+    // The simulated rot changes the file's ctime (real bit rot would not), so the file is listed as CHANGED.
+    assertThat(r.entriesByState()).containsEntry(EntryStatus.State.VERIFIED, 2)
+        .containsEntry(EntryStatus.State.CHANGED, 1);
   }
 
   @Test
