@@ -194,4 +194,21 @@ class ScrubberTest {
     assertThat(r.entriesByState().values()).containsOnly(0);
     assertThat(sleeps).isEmpty();
   }
+
+  @Test
+  void run_plantedFileAndFileWithoutRecord_bothFailRecordInvalidAndAreQuarantined() throws Exception {
+    CacheFixture fx = fill("");
+    Files.delete(fx.cache.recordFile("good-2"));
+    Files.write(fx.cache.directory().resolve("planted.img"), new byte[] {7});
+
+    ScrubReport r = scrubber(fx, 0).run(ScrubListener.NONE);
+
+    assertThat(r.entriesChecked()).isEqualTo(4);
+    assertThat(r.failures()).extracting(ScrubReport.Failure::reason).containsOnly(Reason.RECORD_INVALID);
+    assertThat(r.failures()).extracting(ScrubReport.Failure::cacheFile)
+        .containsExactlyInAnyOrder(CacheLayout.nameOf("good-2"), "planted.img");
+    assertThat(r.failures()).allSatisfy(f -> assertThat(f.quarantined()).isTrue());
+    assertThat(fx.cache.quarantined()).hasSize(2);
+    assertThat(Files.exists(fx.cache.directory().resolve("planted.img"))).isFalse();
+  }
 }
