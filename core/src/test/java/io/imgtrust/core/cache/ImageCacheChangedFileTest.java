@@ -14,7 +14,6 @@ import io.imgtrust.core.testing.CacheFixture;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,20 +33,6 @@ class ImageCacheChangedFileTest {
     image = CacheFixture.randomImage(SIZE, 9);
   }
 
-  /** Rewrites one byte in place, then puts the mtime back as {@code touch -d} would. */
-  private static void editKeepingMtime(Path file, long offset) throws Exception {
-    FileTime mtime = Files.getLastModifiedTime(file);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      f.seek(offset);
-      int b = f.read();
-      f.seek(offset);
-      f.write(b ^ 0x40);
-    }
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
-    Files.setLastModifiedTime(file, mtime);
-  }
-
   private static void assertQuarantinedDigestMismatch(CacheFixture fx, ImageTrustException x, long chunk)
       throws Exception {
     assertThat(x).isNotNull();
@@ -61,7 +46,8 @@ class ImageCacheChangedFileTest {
   void ensureVerified_intervalAndInPlaceEditWithMtimeReset_fullRecheckRefusesDigestMismatch() throws Exception {
     CacheFixture fx = CacheFixture.create(root, INTERVAL);
     CacheEntry e = fx.add("img-1", image);
-    editKeepingMtime(e.file(), DigestPlan.CHUNK_SIZE + 5);
+    // An in-place edit with the mtime put back, as touch -d does.
+    CacheFixture.rot(e.file(), DigestPlan.CHUNK_SIZE + 5);
     assertThat(Files.getLastModifiedTime(e.file()).toMillis()).isEqualTo(e.record().identity().mtimeNanos()
         / 1_000_000);
 
@@ -158,7 +144,7 @@ class ImageCacheChangedFileTest {
   void ensureVerified_fileChownedAndAByteFlipped_quarantined() throws Exception {
     CacheFixture fx = CacheFixture.create(root, INTERVAL);
     CacheEntry e = fx.add("img-1", image);
-    editKeepingMtime(e.file(), 7);
+    CacheFixture.rot(e.file(), 7);
     Files.setAttribute(e.file(), "unix:uid", 65534);
     Files.setPosixFilePermissions(e.file(), PosixFilePermissions.fromString("rw-r--r--"));
 
