@@ -37,7 +37,7 @@ final class BenchOptions {
   /** Writes a config for a benchmark in {@code d}: instances and host key inside it, plus {@code verification}. */
   static Path config(Path d, String name, String verification) throws java.io.IOException {
     return Files.writeString(d.resolve(name), "[DEFAULT]\ninstances_path = " + d.resolve("instances")
-        + "\n[verification]\nhost_key_file = " + d.resolve("host.key") + "\n" + verification);
+        + "\n[image_cache]\nimmutable_files = false\n[verification]\nhost_key_file = " + d.resolve("host.key") + "\n" + verification);
   }
 
   /** Fills {@code cache} with the raw image {@code src} as image {@code id} (sha256 multihash), then deletes it. */

@@ -7,14 +7,17 @@ import io.imgtrust.core.cache.ImageCache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust cache list}. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List cache entries and their state without hashing them: VERIFIED (sealed record, file "
-        + "unchanged), QUARANTINED, MISSING (record without file), RECORD_INVALID (seal fails or the file changed).")
+    description = "List cache entries and every other file in the cache directory, and their state, without "
+        + "hashing them: VERIFIED (sealed record, file unchanged), CHANGED (sealed record, but the file changed "
+        + "since: its next use hashes it), QUARANTINED, MISSING (record without file), RECORD_INVALID (no record "
+        + "with a valid seal). IMMUTABLE tells whether the file has the immutable flag (chattr +i).")
 final class CacheListCommand implements Callable<Integer> {
   @ParentCommand CacheCommand cache;
 
@@ -24,14 +27,22 @@ final class CacheListCommand implements Callable<Integer> {
     ObjectNode o = Output.ok().put("cache_dir", c.directory().toString());
     ArrayNode entries = o.putArray("entries");
     List<String> text = new ArrayList<>();
-    text.add(String.format(Locale.ROOT, "%-40s %-14s %14s  %s", "IMAGE", "STATE", "BYTES", "VERIFIED AT"));
+    text.add(String.format(Locale.ROOT, "%-40s %-14s %-9s %14s  %s", "IMAGE", "STATE", "IMMUTABLE", "BYTES",
+        "VERIFIED AT"));
     for (EntryStatus s : c.list()) {
       ObjectNode e = s.record().map(r -> CacheJson.entry(r, c.directory().resolve(s.name())))
           .orElse(Output.object().put("cache_file", c.directory().resolve(s.name()).toString()));
       e.put("status", s.state().name());
+      Optional<Boolean> immutable = s.checkable() ? c.immutable(s.name()) : Optional.empty();
+      if (immutable.isPresent()) {
+        e.put("immutable", immutable.get());
+      } else {
+        e.putNull("immutable");
+      }
       entries.add(e);
-      text.add(String.format(Locale.ROOT, "%-40s %-14s %14s  %s",
+      text.add(String.format(Locale.ROOT, "%-40s %-14s %-9s %14s  %s",
           s.record().map(r -> r.imageId()).orElse("(" + s.name() + ")"), s.state(),
+          immutable.map(i -> i ? "yes" : "no").orElse("-"),
           s.record().map(r -> String.valueOf(r.size())).orElse("-"),
           s.record().map(r -> r.verifiedAt().toString()).orElse("-")));
     }

@@ -28,7 +28,9 @@ import picocli.CommandLine.ParentCommand;
 /** {@code imgtrust cache scrub [--rate MiB/s] [--metrics-file FILE]}. */
 @Command(name = "scrub", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Recheck every cache entry against its sealed record, one after the other at a limited rate, "
-        + "and write Prometheus metrics for node_exporter's textfile collector.",
+        + "and write Prometheus metrics for node_exporter's textfile collector. Every file in the cache directory "
+        + "is covered: a file without a valid record (planted, or its record removed or altered) fails as "
+        + "RECORD_INVALID.",
         "In mode = enforce an entry that fails is quarantined (see 'cache quarantine'); in mode = warn it stays in "
             + "the cache but is reported and counted the same way. The scrub goes on after a failure, so one run "
             + "finds every bad entry.",
@@ -98,7 +100,8 @@ final class CacheScrubCommand implements Callable<Integer> {
         .put("bytes_verified", r.bytesVerified()).put("bytes_hashed", r.bytesHashed());
     ArrayNode failures = o.putArray("failures");
     for (ScrubReport.Failure f : r.failures()) {
-      failures.addObject().put("image_id", f.imageId()).put("reason", f.reason().name())
+      failures.addObject().put("image_id", f.imageId().isEmpty() ? null : f.imageId())
+          .put("cache_file", f.cacheFile()).put("reason", f.reason().name())
           .put("message", f.message()).put("quarantined", f.quarantined());
     }
     if (!r.ok()) {
@@ -120,7 +123,7 @@ final class CacheScrubCommand implements Callable<Integer> {
   private static List<String> text(ScrubReport r, Optional<Path> metrics) {
     List<String> lines = new ArrayList<>();
     for (ScrubReport.Failure f : r.failures()) {
-      lines.add("FAIL " + f.imageId() + "  " + f.reason() + ": " + f.message()
+      lines.add("FAIL " + (f.imageId().isEmpty() ? "(" + f.cacheFile() + ")" : f.imageId()) + "  " + f.reason() + ": " + f.message()
           + (f.quarantined() ? "  (quarantined)" : "  (mode = warn: left in the cache)"));
     }
     lines.add(String.format(Locale.ROOT, "scrubbed %d entries: %d failed, %.1f MiB verified in %.1f s",

@@ -22,26 +22,34 @@ import picocli.CommandLine.ParentCommand;
             + "reused another's result."},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {" 0:every entry verified", " 3:an entry was refused (DIGEST_MISMATCH, RECORD_INVALID, "
-        + "NOT_CACHED, ...)", " 4:host failure"})
+        + "NOT_CACHED, ...)", " 4:host failure"},
+    footer = {"%nWithout ids, every file in the cache directory is checked: each entry with a sealed record (one "
+        + "whose file changed since it was sealed is hashed like the others and sealed again if its content is "
+        + "intact), and each file without a valid record (planted, or its record removed or altered), which is "
+        + "refused as RECORD_INVALID and quarantined in mode = enforce."})
 final class CacheVerifyCommand implements Callable<Integer> {
   @ParentCommand CacheCommand cache;
 
-  @Parameters(paramLabel = "ID", arity = "0..*", description = "Image ids (default: every VERIFIED entry).")
+  @Parameters(paramLabel = "ID", arity = "0..*", description = "Image ids (default: every file in the cache).")
   List<String> ids = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
     ImageCache c = ImageCache.open(cache.root.loadConfig());
-    List<String> todo = ids.isEmpty() ? allVerified(c) : ids;
+    List<Target> todo = ids.isEmpty() ? everyFile(c) : byId(ids);
     ObjectNode o = Output.ok();
     ArrayNode results = o.putArray("entries");
     List<String> text = new ArrayList<>();
     long total = 0;
     ImageTrustException worst = null;
-    for (String id : todo) {
-      ObjectNode r = results.addObject().put("image_id", id);
+    for (Target t : todo) {
+      ObjectNode r = results.addObject().put("image_id", t.imageId);
+      String id = t.label();
+      if (t.file != null) {
+        r.put("cache_file", t.file);
+      }
       try {
-        CheckResult res = c.verify(id);
+        CheckResult res = t.file == null ? c.verify(t.imageId) : c.verifyFile(t.file);
         total += res.bytesHashed();
         r.put("ok", res.ok()).put("bytes_hashed", res.bytesHashed()).put("shared", res.shared());
         res.failure().ifPresent(f -> r.put("reason", f.reason().name()).put("message", f.getMessage()));
@@ -66,11 +74,33 @@ final class CacheVerifyCommand implements Callable<Integer> {
     return worst == null ? 0 : worst.reason().exitCode();
   }
 
-  private static List<String> allVerified(ImageCache c) throws ImageTrustException {
-    List<String> out = new ArrayList<>();
+  /** What to check: an image by id, or a file of the cache directory (with its image id when it has a record). */
+  private static final class Target {
+    final String imageId;
+    final String file;
+
+    Target(String imageId, String file) {
+      this.imageId = imageId;
+      this.file = file;
+    }
+
+    String label() {
+      return imageId != null ? imageId : "(" + file + ")";
+    }
+  }
+
+  private static List<Target> byId(List<String> ids) {
+    List<Target> out = new ArrayList<>();
+    ids.forEach(id -> out.add(new Target(id, null)));
+    return out;
+  }
+
+  private static List<Target> everyFile(ImageCache c) throws ImageTrustException {
+    List<Target> out = new ArrayList<>();
     for (EntryStatus s : c.list()) {
-      if (s.state() == EntryStatus.State.VERIFIED) {
-        out.add(s.record().orElseThrow().imageId());
+      if (s.checkable()) {
+        boolean recorded = s.state() != EntryStatus.State.RECORD_INVALID && s.record().isPresent();
+        out.add(new Target(recorded ? s.record().get().imageId() : null, s.name()));
       }
     }
     return out;

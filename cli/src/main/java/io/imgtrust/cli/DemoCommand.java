@@ -148,8 +148,9 @@ final class DemoCommand implements Callable<Integer> {
     writeMetadata(meta, Files.size(image), digests, sig);
     step("metadata: " + meta + " (Glance v2 image JSON with checksum, os_hash_value and img_signature*)");
     Path conf = d.resolve("imgtrust.conf");
+    // A demo choice: cache files stay removable (rm -rf of the demo directory); production keeps the default, true.
     Files.writeString(conf, String.join("\n", "[DEFAULT]", "instances_path = " + d.resolve("instances"), "",
-        "[verification]", "verify_signatures = true", "certificates_dir = " + certs,
+        "[image_cache]", "immutable_files = false", "", "[verification]", "verify_signatures = true", "certificates_dir = " + certs,
         "trusted_certs_dir = " + trusted, "host_key_file = " + d.resolve("host.key"), ""));
     step("config: " + conf);
     return ConfigLoader.load(conf);

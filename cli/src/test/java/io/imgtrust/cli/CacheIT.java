@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,8 @@ class CacheIT {
   @BeforeAll
   static void setUp() throws Exception {
     config = dir.resolve("imgtrust.conf");
-    Files.writeString(config, "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\n[verification]\n"
+    Files.writeString(config, "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\n"
+        + ItFiles.NOT_IMMUTABLE + "[verification]\n"
         + "host_key_file = " + dir.resolve("host.key") + "\n");
     cacheDir = dir.resolve("instances/_base");
     big = dir.resolve("big.raw");
@@ -230,4 +232,114 @@ class CacheIT {
     assertThat(j.get("entries").findValuesAsText("image_id")).contains("list-1");
   }
 
+  /** A cache of its own (config, _base) under {@code name}, so a check of every file sees only this test's files. */
+  private static Path freshConfig(String name, String imageCache) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(name));
+    return Files.writeString(d.resolve("imgtrust.conf"), "[DEFAULT]\ninstances_path = " + d.resolve("instances")
+        + "\n[image_cache]\n" + imageCache + "\n[verification]\nhost_key_file = " + d.resolve("host.key") + "\n");
+  }
+
+  private static Path addTo(Path cfg, String id, long size, long seed) throws Exception {
+    Path image = cfg.resolveSibling(id + ".raw");
+    String sha = writeImage(image, size, seed, 0);
+    OpensslPki.Result r = Launcher.run(cfg, "cache", "add", image.toString(), "--meta",
+        ItFiles.meta(cfg.getParent(), id, "raw", image, sha).toString());
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    return cfg.resolveSibling("instances/_base").resolve(ItFiles.cacheName(id));
+  }
+
+  @Test
+  void cacheVerify_noIdsWithPlantedFileAndFileWhoseRecordWasDeleted_exit3BothListedAndQuarantined()
+      throws Exception {
+    Path cfg = freshConfig("all-1", "immutable_files = false");
+    Path good = addTo(cfg, "good-1", 3 << 20, 11);
+    Path orphan = addTo(cfg, "orphan-1", 2 << 20, 12);
+    Files.delete(good.resolveSibling(".imgtrust/" + orphan.getFileName() + ".json"));
+    Path planted = Files.write(good.resolveSibling("planted.img"), new byte[] {1, 2, 3});
+
+    JsonNode j = assertRefused(Launcher.run(cfg, "cache", "verify"), 3, "RECORD_INVALID");
+
+    assertThat(j.get("entries")).hasSize(3);
+    assertThat(j.get("entries").findValuesAsText("cache_file")).containsExactlyInAnyOrder(
+        good.getFileName().toString(), orphan.getFileName().toString(), "planted.img");
+    assertThat(j.get("entries").findValuesAsText("reason")).containsExactly("RECORD_INVALID", "RECORD_INVALID");
+    assertThat(Files.exists(planted)).isFalse();
+    assertThat(Files.exists(orphan)).isFalse();
+    assertThat(Files.exists(good)).isTrue();
+    JsonNode q = json(Launcher.run(cfg, "cache", "quarantine"));
+    assertThat(q.get("quarantined").findValuesAsText("reason")).containsExactly("RECORD_INVALID", "RECORD_INVALID");
+  }
+
+  @Test
+  void cacheVerify_noIdsAfterInPlaceEdit_digestMismatchWithOffsetAndQuarantined() throws Exception {
+    Path cfg = freshConfig("all-2", "immutable_files = false");
+    Path file = addTo(cfg, "edit-1", 5 << 20, 13);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek((4 << 20) + 9);
+      f.write(f.readByte() ^ 2);
+    }
+
+    JsonNode j = assertRefused(Launcher.run(cfg, "cache", "verify"), 3, "DIGEST_MISMATCH");
+
+    assertThat(j.at("/entries/0/image_id").asText()).isEqualTo("edit-1");
+    assertThat(j.at("/entries/0/offset").asLong()).isEqualTo(4L << 20);
+    assertThat(Files.exists(file)).isFalse();
+  }
+
+  @Test
+  void cacheVerify_fileReplacedByIdenticalCopy_resealedAndListedVerified() throws Exception {
+    Path cfg = freshConfig("all-3", "immutable_files = false");
+    Path file = addTo(cfg, "copy-1", 2 << 20, 14);
+    Path copy = cfg.resolveSibling("copy");
+    ItFiles.tool("cp", file.toString(), copy.toString());
+    ItFiles.tool("mv", "-f", copy.toString(), file.toString());
+    assertThat(json(Launcher.run(cfg, "cache", "list")).at("/entries/0/status").asText()).isEqualTo("CHANGED");
+
+    OpensslPki.Result r = Launcher.run(cfg, "cache", "verify");
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(json(r).at("/entries/0/bytes_hashed").asLong()).isEqualTo(2L << 20);
+    assertThat(json(Launcher.run(cfg, "cache", "list")).at("/entries/0/status").asText()).isEqualTo("VERIFIED");
+  }
+
+  @Test
+  void cacheVerify_fileChownedToNobodyAndWritable_givenBackRootOwnedReadOnly() throws Exception {
+    Path cfg = freshConfig("own-1", "immutable_files = false");
+    Path file = addTo(cfg, "own-1", 2 << 20, 15);
+    Files.setAttribute(file, "unix:uid", 65534);
+    Files.setAttribute(file, "unix:gid", 65534);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+
+    OpensslPki.Result r = Launcher.run(cfg, "cache", "verify", "own-1");
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(0);
+    assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(0);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("r--r--r--");
+  }
+
+  @Test
+  void cacheList_immutableFilesOn_flagSetAfterAddShownAndQuarantineStillWorks() throws Exception {
+    Path cfg = freshConfig("imm-1", "immutable_files = true");
+    try {
+      Path file = addTo(cfg, "imm-1", 1 << 20, 16);
+      assertThat(ItFiles.tool("lsattr", "-d", file.toString()).stdout()).startsWith("----i");
+
+      JsonNode list = json(Launcher.run(cfg, "cache", "list"));
+      assertThat(list.at("/entries/0/immutable").asBoolean()).isTrue();
+      OpensslPki.Result text = OpensslPki.run(List.of(Launcher.locate().toString(), "--config", cfg.toString(),
+          "cache", "list"));
+      assertThat(text.stdout()).as(text.describe()).containsPattern("imm-1 +VERIFIED +yes");
+
+      Files.write(file.resolveSibling("planted"), new byte[] {1});
+      assertRefused(Launcher.run(cfg, "cache", "verify"), 3, "RECORD_INVALID");
+      Path rec = file.resolveSibling(".imgtrust/" + file.getFileName() + ".json");
+      Files.writeString(rec, Files.readString(rec).replace("\"seal\" : \"", "\"seal\" : \"0"));
+      assertRefused(Launcher.run(cfg, "cache", "verify", "imm-1"), 3, "RECORD_INVALID");
+      assertThat(Files.exists(file)).as("the immutable file was quarantined").isFalse();
+    } finally {
+      ItFiles.tool("chattr", "-R", "-i", cfg.getParent().toString());
+    }
+  }
 }

@@ -46,7 +46,7 @@ class DriverApiExampleTest {
   @Test
   void spawn_flatBackend_diskPreparedFromVerifiedDownload() throws Exception {
     Path config = Files.writeString(dir.resolve("nova.conf"), "[DEFAULT]\ninstances_path = " + dir.resolve("i")
-        + "\n[libvirt]\nimages_type = flat\n[verification]\nhost_key_file = " + dir.resolve("host.key") + "\n");
+        + "\n[libvirt]\nimages_type = flat\n" + ItFiles.NOT_IMMUTABLE + "[verification]\nhost_key_file = " + dir.resolve("host.key") + "\n");
     Path download = dir.resolve("image.raw");
     String sha = ItFiles.writeImage(download, 5L << 20, 3, 0);
     Path glance = ItFiles.meta(dir, "api-1", "raw", download, sha);

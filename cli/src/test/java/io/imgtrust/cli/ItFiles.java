@@ -20,6 +20,12 @@ import java.util.SplittableRandom;
 final class ItFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Config lines that keep cache files mutable, so JUnit can remove its temporary directories (an immutable file can
+   * only be removed after {@code chattr -i}). Tests of the flag itself set it and clear it in their cleanup.
+   */
+  static final String NOT_IMMUTABLE = "[image_cache]\nimmutable_files = false\n";
+
   private ItFiles() {}
 
   /** Writes {@code size} random bytes (every {@code zeroEvery}-th MiB left zero when > 0); returns their sha512. */

@@ -535,7 +535,7 @@ class OpensslInteropIT {
         Files.writeString(cfg, String.join("\n",
                 "[DEFAULT]",
                 "instances_path = " + instances,
-                "",
+                ItFiles.NOT_IMMUTABLE,
                 "[verification]",
                 "verify_signatures = " + verifySignatures,
                 "certificates_dir = " + pki.certsDir,

@@ -43,7 +43,8 @@ class Qcow2BootIT {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     instances = dir.resolve("instances");
     config = dir.resolve("imgtrust.conf");
-    Files.writeString(config, "[DEFAULT]\ninstances_path = " + instances + "\n[verification]\nhost_key_file = "
+    Files.writeString(config, "[DEFAULT]\ninstances_path = " + instances + "\n" + ItFiles.NOT_IMMUTABLE
+        + "[verification]\nhost_key_file = "
         + dir.resolve("host.key") + "\n");
     image = dir.resolve("base.raw");
     meta = ItFiles.meta(dir, "q-1", "raw", image, writeImage(image, 16L << 20, 21, 0));

@@ -27,7 +27,8 @@ class ScrubIT {
   @BeforeEach
   void setUp() throws Exception {
     config = dir.resolve("imgtrust.conf");
-    Files.writeString(config, "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\n[verification]\n"
+    Files.writeString(config, "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\n"
+        + ItFiles.NOT_IMMUTABLE + "[verification]\n"
         + "host_key_file = " + dir.resolve("host.key") + "\n");
   }
 
@@ -41,6 +42,27 @@ class ScrubIT {
 
   private Path cacheFile(String id) {
     return dir.resolve("instances/_base").resolve(ItFiles.cacheName(id));
+  }
+
+  @Test
+  void scrub_plantedFileAndRecordlessFile_exit3ReportedAndQuarantined() throws Exception {
+    add("good-1", 1);
+    add("orphan-1", 2);
+    Files.delete(dir.resolve("instances/_base/.imgtrust/" + ItFiles.cacheName("orphan-1") + ".json"));
+    Path planted = Files.write(dir.resolve("instances/_base/planted"), new byte[] {9});
+
+    OpensslPki.Result r = Launcher.run(config, "cache", "scrub");
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(3);
+    JsonNode j = json(r);
+    assertThat(j.get("reason").asText()).isEqualTo("RECORD_INVALID");
+    assertThat(j.get("entries_checked").asInt()).isEqualTo(3);
+    assertThat(j.get("failures").findValuesAsText("cache_file"))
+        .containsExactlyInAnyOrder(ItFiles.cacheName("orphan-1"), "planted");
+    assertThat(j.get("failures").findValuesAsText("quarantined")).containsOnly("true");
+    assertThat(Files.exists(planted)).isFalse();
+    assertThat(Files.exists(cacheFile("orphan-1"))).isFalse();
+    assertThat(Files.exists(cacheFile("good-1"))).isTrue();
   }
 
   @Test

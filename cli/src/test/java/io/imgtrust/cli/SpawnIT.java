@@ -40,7 +40,8 @@ class SpawnIT {
 
   static Path writeConfig(Path at, Path instancesPath) throws Exception {
     Path c = Files.createTempFile(at, "imgtrust-", ".conf");
-    Files.writeString(c, "[DEFAULT]\ninstances_path = " + instancesPath + "\n[verification]\nhost_key_file = "
+    Files.writeString(c, "[DEFAULT]\ninstances_path = " + instancesPath + "\n" + ItFiles.NOT_IMMUTABLE
+        + "[verification]\nhost_key_file = "
         + at.resolve("host.key") + "\n");
     return c;
   }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * A cache file and its sealed record, as the cache handed it out. Immutable. Holding one guarantees that, when it was
- * made, the record's seal verified, the record named this very file (same identity) and the entry was not
- * quarantined. It does not guarantee the bytes are still intact: consumers verify against {@link #record()}.
+ * made, the record's seal verified, the record named this very file (same identity; a file that had changed was hashed
+ * in full and sealed again first, or in {@code mode = warn} logged as failed) and the entry was not quarantined. It does not guarantee the bytes are still intact: consumers verify against {@link #record()}.
  */
 public final class CacheEntry {
   private final String imageId;

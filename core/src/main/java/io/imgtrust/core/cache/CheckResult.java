@@ -19,6 +19,7 @@ public final class CheckResult {
     this.failure = Optional.ofNullable(failure);
   }
 
+  /** The image id; for a cache file without a valid record (which names no image), the file's name. */
   public String imageId() {
     return imageId;
   }

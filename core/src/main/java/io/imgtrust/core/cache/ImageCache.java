@@ -33,20 +33,23 @@ public final class ImageCache {
   private final Quarantine quarantine;
   private final CacheFill fill;
   private final EntryCheck check;
+  private final Sealing sealing;
   private final Policy policy;
   private final io.imgtrust.core.metrics.WarnCounter warnings;
 
   private ImageCache(CacheLayout layout, Ledger ledger, CacheFill fill, Policy policy,
       ImageVerifier.TrustSource trust, io.imgtrust.core.metrics.WarnCounter warnings,
-      java.time.Duration lockTimeout) {
+      java.time.Duration lockTimeout, boolean immutableFiles) {
     this.warnings = warnings;
     this.layout = layout;
     this.ledger = ledger;
     this.locks = new EntryLocks(layout.locks(), lockTimeout);
-    this.quarantine = new Quarantine(layout);
+    ImmutableFiles flags = new ImmutableFiles(immutableFiles);
+    this.quarantine = new Quarantine(layout, flags);
+    this.sealing = new Sealing(ledger, flags);
     this.fill = fill;
     this.policy = policy;
-    this.check = new EntryCheck(layout, ledger, locks, quarantine, policy, trust);
+    this.check = new EntryCheck(layout, ledger, locks, quarantine, sealing, policy, trust);
   }
 
   /** The cache of {@code config}: directory, host key, policy, trust settings, {@code force_raw_images}. */
@@ -58,7 +61,7 @@ public final class ImageCache {
         config.bool(Key.FORCE_RAW_IMAGES));
     return new ImageCache(layout, ledger, fill, Policy.fromConfig(config), ImageVerifier.trustSource(config),
         io.imgtrust.core.metrics.WarnCounter.fromConfig(config),
-        java.time.Duration.ofSeconds(config.number(Key.LOCK_TIMEOUT_SECONDS)));
+        java.time.Duration.ofSeconds(config.number(Key.LOCK_TIMEOUT_SECONDS)), config.bool(Key.IMMUTABLE_FILES));
   }
 
   public Path directory() {
@@ -71,7 +74,10 @@ public final class ImageCache {
 
   /**
    * Fills the cache with {@code source} (the download), verified against {@code meta}. An entry that is already
-   * present and valid is returned as is; one without a valid record is quarantined and refilled.
+   * present and valid is returned as is (hashed first if its file changed since it was sealed); one without a valid
+   * record, or whose content no longer matches it, is quarantined and refilled. The new cache file is made immutable
+   * where {@code [image_cache] immutable_files} and the filesystem allow, and its record sealed with its final
+   * identity.
    */
   public CacheEntry add(Path source, ImageMetadata meta) throws ImageTrustException {
     return add(source, meta, io.imgtrust.core.digest.CopyProgress.NONE);
@@ -84,23 +90,60 @@ public final class ImageCache {
     try (EntryLocks.Held lock = locks.acquire(name)) {
       fill.removeLeftovers(name);
       if (Files.exists(layout.file(name), LinkOption.NOFOLLOW_LINKS)) {
-        try {
-          return Entries.valid(layout, ledger, meta.id(), name);
-        } catch (ImageTrustException e) {
-          Entries.quarantine(layout, ledger, quarantine, meta.id(), name, e);
+        Optional<CacheEntry> kept = keep(meta.id(), name);
+        if (kept.isPresent()) {
+          return kept.get();
         }
       }
-      return fill.fill(name, source, meta, progress);
+      CacheEntry e = fill.fill(name, source, meta, progress);
+      try {
+        return new CacheEntry(e.imageId(), e.file(), sealing.seal(e.file(), e.record()));
+      } catch (IOException x) {
+        throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot seal " + e.file() + ": " + IoErrors.describe(x), x);
+      }
+    }
+  }
+
+  /** The present entry if it is intact (hashed when its file changed); else it is quarantined and empty returned. */
+  private Optional<CacheEntry> keep(String imageId, String name) throws ImageTrustException {
+    CacheEntry e;
+    try {
+      e = Entries.sealed(layout, ledger, imageId, name);
+    } catch (ImageTrustException x) {
+      Entries.quarantine(layout, ledger, quarantine, imageId, name, x);
+      return Optional.empty();
+    }
+    if (Entries.settled(e)) {
+      return Optional.of(e);
+    }
+    try {
+      check.checkHeld(imageId, name, java.time.Instant.now(), true);
+      return Optional.of(Entries.sealed(layout, ledger, imageId, name));
+    } catch (ImageTrustException x) {
+      if (x.reason().kind() != Reason.Kind.REFUSED) {
+        throw x;
+      }
+      return Optional.empty();
     }
   }
 
   /**
-   * The valid entry of {@code imageId}, without hashing it: its record's seal verifies and names this very file.
+   * The valid entry of {@code imageId}: its record's seal verifies and names this image. When the file is still the
+   * one the record sealed (identity with ctime, owner, mode 0444) it is returned without hashing; otherwise it is
+   * {@linkplain #verify checked in full} first (sealed again if intact; in {@code mode = enforce} quarantined and
+   * refused with {@code DIGEST_MISMATCH} if not; in {@code warn} logged and returned).
    *
-   * @throws ImageTrustException {@code NOT_CACHED} or {@code RECORD_INVALID}
+   * @throws ImageTrustException {@code NOT_CACHED}, {@code RECORD_INVALID}, {@code DIGEST_MISMATCH},
+   *     {@code SIZE_MISMATCH}, {@code UNSAFE_CACHE}
    */
   public CacheEntry entry(String imageId) throws ImageTrustException {
-    return Entries.valid(layout, ledger, imageId, CacheLayout.nameOf(imageId));
+    String name = CacheLayout.nameOf(imageId);
+    CacheEntry e = Entries.sealed(layout, ledger, imageId, name);
+    if (Entries.settled(e)) {
+      return e;
+    }
+    verify(imageId);
+    return Entries.sealed(layout, ledger, imageId, name);
   }
 
   /**
@@ -116,13 +159,26 @@ public final class ImageCache {
   }
 
   /**
+   * Checks the cache file named {@code name} (a file in {@code _base}), whatever its record says: by its image id
+   * when it has a valid record ({@link #verify}); a file without one (planted, or its record removed or altered) is
+   * refused with {@code RECORD_INVALID}, and quarantined in {@code mode = enforce}.
+   */
+  public CheckResult verifyFile(String name) throws ImageTrustException {
+    CheckResult r = check.checkFile(name, policy.enforce());
+    r.failure().ifPresent(f -> warnings.count(io.imgtrust.core.metrics.WarnCounter.Check.RECHECK, f.reason()));
+    return r;
+  }
+
+  /**
    * Rechecks the entry per {@code [verification] recheck}: always; with {@code interval} only when the last full
-   * verification is older than {@code recheck_interval_seconds} or the file changed; never. The record's seal and
-   * file identity are checked in every case. A skipped recheck returns a result with {@code bytesHashed() == 0}.
+   * verification is older than {@code recheck_interval_seconds}; never. Whatever the policy, a file that is not the
+   * one its record sealed (device, inode, size, mtime, ctime), or is not owned by this process's user with mode 0444,
+   * is checked in full. The record's seal is checked in every case. A skipped recheck returns a result with
+   * {@code bytesHashed() == 0}.
    */
   public CheckResult ensureVerified(String imageId) throws ImageTrustException {
-    CacheEntry e = entry(imageId);
-    if (!policy.needsRecheck(e.record(), e.record().identity(), java.time.Instant.now())) {
+    CacheEntry e = Entries.sealed(layout, ledger, imageId, CacheLayout.nameOf(imageId));
+    if (Entries.settled(e) && !policy.needsRecheck(e.record(), java.time.Instant.now())) {
       return new CheckResult(imageId, 0, false, null);
     }
     return verify(imageId);
@@ -161,13 +217,28 @@ public final class ImageCache {
     }
   }
 
-  /** Every entry with a record file, and its state. */
+  /**
+   * Every entry with a record file and every other file in {@code _base} (a file without a record is listed as
+   * {@code RECORD_INVALID}), by name, and its state. Dot-files (records, quarantine, a fill's temporaries) are not
+   * entries.
+   */
   public ImmutableList<EntryStatus> list() throws ImageTrustException {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>(ledger.names());
+    try (java.util.stream.Stream<Path> files = Files.list(layout.dir())) {
+      files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(names::add);
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot list " + layout.dir() + ": " + IoErrors.describe(e), e);
+    }
     ImmutableList.Builder<EntryStatus> out = ImmutableList.builder();
-    for (String name : ledger.names()) {
+    for (String name : names) {
       out.add(EntryStatus.of(name, ledger.read(name), layout.file(name)));
     }
     return out.build();
+  }
+
+  /** Whether cache file {@code name} has the immutable flag; empty when it cannot be told. */
+  public Optional<Boolean> immutable(String name) {
+    return ImmutableFiles.isSet(layout.file(name));
   }
 
   /** The reason files of quarantined cache files, oldest first. */
@@ -185,10 +256,12 @@ public final class ImageCache {
     return layout.file(CacheLayout.nameOf(imageId));
   }
 
-  /** The entry of {@code imageId} if it is valid, else empty (for listings). */
+  /** The entry of {@code imageId} if it is valid and its file unchanged since it was sealed, else empty (for
+   * listings; never hashes). */
   public Optional<CacheEntry> find(String imageId) {
     try {
-      return Optional.of(entry(imageId));
+      CacheEntry e = Entries.sealed(layout, ledger, imageId, CacheLayout.nameOf(imageId));
+      return Entries.settled(e) ? Optional.of(e) : Optional.empty();
     } catch (ImageTrustException e) {
       return Optional.empty();
     }

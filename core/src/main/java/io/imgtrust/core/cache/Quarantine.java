@@ -20,16 +20,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves failed cache files aside, never deleting them: {@code .quarantine/<name>.<millis>} plus a JSON reason file
- * {@code .quarantine/<name>.<millis>.json} (image id, reason code, message, details, time).
+ * {@code .quarantine/<name>.<millis>.json} (image id, null when the file had no valid record; reason code, message,
+ * details, time). The immutable flag is cleared first (a file keeps it otherwise, and cannot be renamed).
  */
 final class Quarantine {
   private static final Logger log = LoggerFactory.getLogger(Quarantine.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final CacheLayout layout;
+  private final ImmutableFiles flags;
 
-  Quarantine(CacheLayout layout) {
+  Quarantine(CacheLayout layout, ImmutableFiles flags) {
     this.layout = layout;
+    this.flags = flags;
   }
 
   /** Moves cache file {@code name} into quarantine with {@code why}; returns where it went (empty if it was gone). */
@@ -51,6 +54,7 @@ final class Quarantine {
       }
       AtomicFiles.write(dst.resolveSibling(dst.getFileName() + ".json"),
           JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reason), "rw-r--r--");
+      flags.clear(src);
       Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
       AtomicFiles.fsyncDirectory(layout.dir());
       AtomicFiles.fsyncDirectory(layout.quarantine());

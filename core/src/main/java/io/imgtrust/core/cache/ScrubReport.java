@@ -21,19 +21,27 @@ public final class ScrubReport {
   /** One entry that failed its check. Immutable. */
   public static final class Failure {
     private final String imageId;
+    private final String cacheFile;
     private final Reason reason;
     private final String message;
     private final boolean quarantined;
 
-    Failure(String imageId, Reason reason, String message, boolean quarantined) {
+    Failure(String imageId, String cacheFile, Reason reason, String message, boolean quarantined) {
       this.imageId = imageId;
+      this.cacheFile = cacheFile;
       this.reason = reason;
       this.message = message;
       this.quarantined = quarantined;
     }
 
+    /** The image id; empty for a file that has no valid record (and so names no image). */
     public String imageId() {
       return imageId;
+    }
+
+    /** The file's name in the cache directory. */
+    public String cacheFile() {
+      return cacheFile;
     }
 
     public Reason reason() {

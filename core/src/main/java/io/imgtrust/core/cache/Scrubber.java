@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Rechecks every entry of an {@link ImageCache} at a limited rate, as {@code imgtrust cache scrub} does.
  *
- * <p>Guarantees: every entry with a sealed, not quarantined record is checked with {@link ImageCache#verify}, one
- * after the other, and the scrub goes on after a refusal, so one run finds every bad entry. A refused entry is
+ * <p>Guarantees: every file in the cache directory is checked with {@link ImageCache#verifyFile}, one after the other,
+ * and the scrub goes on after a refusal, so one run finds every bad entry: an entry with a sealed record is hashed
+ * (and sealed again if its file changed but its content is intact); a file without a valid record (planted, or its
+ * record removed or altered) fails with {@code RECORD_INVALID} without being hashed. A refused entry is
  * quarantined in {@code mode = enforce} and stays in {@code warn}; either way it is a {@link ScrubReport#failures()
  * failure}. No entry lock is held while the scrubber waits for the rate.
  *
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * and the scrubber then waits before the next entry until the bytes read so far are paid for. A cache of few large
  * entries therefore sees bursts at full speed with pauses between them.
  *
- * <p>Entries listed as MISSING (a record without a file) or as RECORD_INVALID without a sealed record cannot be
- * checked; they appear only in {@link ScrubReport#entriesByState()}. An entry that disappears during the scrub
+ * <p>Entries listed as MISSING (a record without a file) or QUARANTINED have no file to check; they appear only in
+ * {@link ScrubReport#entriesByState()}. Dot-files (records, quarantine, a fill's temporaries) are not entries. An
+ * entry that disappears during the scrub
  * ({@code NOT_CACHED}, e.g. quarantined by another process) is skipped. A host failure ({@code IO_ERROR}) ends the
  * scrub with that exception. Not thread-safe: one {@link #run} at a time per instance.
  */
@@ -71,8 +74,9 @@ public final class Scrubber {
    */
   public ScrubReport run(ScrubListener listener) throws ImageTrustException {
     Instant started = clock.instant();
-    List<LedgerRecord> todo = checkable(cache.list());
-    long bytesTotal = todo.stream().mapToLong(LedgerRecord::size).sum();
+    List<EntryStatus> todo = cache.list().stream().filter(EntryStatus::checkable)
+        .collect(ImmutableList.toImmutableList());
+    long bytesTotal = todo.stream().mapToLong(Scrubber::size).sum();
     ScrubThrottle throttle = ScrubThrottle.of(rateBytesPerSecond, nanoTime, sleeper);
     ImmutableList.Builder<ScrubReport.Failure> failures = ImmutableList.builder();
     boolean enforce = cache.policy().enforce();
@@ -80,36 +84,37 @@ public final class Scrubber {
     long verified = 0;
     long hashed = 0;
     long done = 0;
-    for (LedgerRecord r : todo) {
+    for (EntryStatus s : todo) {
       throttle.awaitTurn();
       long read = 0;
+      String id = s.record().map(LedgerRecord::imageId).orElse("");
       try {
-        CheckResult res = cache.verify(r.imageId());
+        CheckResult res = cache.verifyFile(s.name());
         read = res.bytesHashed();
         checked++;
         if (res.ok()) {
-          verified += r.size();
+          verified += size(s);
         } else {
           ImageTrustException f = res.failure().orElseThrow();
-          read = hashedBeforeRefusal(f.reason(), r.size());
-          failures.add(new ScrubReport.Failure(r.imageId(), f.reason(), f.getMessage(), false));
+          read = hashedBeforeRefusal(f.reason(), size(s));
+          failures.add(new ScrubReport.Failure(id, s.name(), f.reason(), f.getMessage(), false));
         }
       } catch (ImageTrustException e) {
         if (e.reason().kind() != Reason.Kind.REFUSED) {
           throw e;
         }
         if (e.reason() == Reason.NOT_CACHED) {
-          log.info("image {}: gone from the cache during the scrub; skipped", r.imageId());
+          log.info("cache file {}: gone from the cache during the scrub; skipped", s.name());
         } else {
           checked++;
-          read = hashedBeforeRefusal(e.reason(), r.size());
-          failures.add(new ScrubReport.Failure(r.imageId(), e.reason(), e.getMessage(), enforce));
+          read = hashedBeforeRefusal(e.reason(), size(s));
+          failures.add(new ScrubReport.Failure(id, s.name(), e.reason(), e.getMessage(), enforce));
         }
       }
       throttle.charge(read);
       hashed += read;
-      done += r.size();
-      listener.checked(r.imageId(), done, bytesTotal);
+      done += size(s);
+      listener.checked(id.isEmpty() ? s.name() : id, done, bytesTotal);
     }
     Map<EntryStatus.State, Integer> states = new EnumMap<>(EntryStatus.State.class);
     cache.list().forEach(s -> states.merge(s.state(), 1, Integer::sum));
@@ -120,14 +125,9 @@ public final class Scrubber {
     return report;
   }
 
-  /** Entries that have a sealed record that is not quarantined, and a file (possibly another one than recorded). */
-  private static List<LedgerRecord> checkable(List<EntryStatus> listing) {
-    return listing.stream()
-        .filter(s -> s.state() == EntryStatus.State.VERIFIED
-            || (s.state() == EntryStatus.State.RECORD_INVALID && s.record().isPresent()))
-        .map(s -> s.record().orElseThrow())
-        .filter(r -> r.state() == LedgerRecord.State.VERIFIED)
-        .collect(ImmutableList.toImmutableList());
+  /** The bytes a check of {@code s} reads: its record's size; 0 without a valid record (not hashed). */
+  private static long size(EntryStatus s) {
+    return s.state() == EntryStatus.State.RECORD_INVALID ? 0 : s.record().map(LedgerRecord::size).orElse(0L);
   }
 
   /** A digest or size refusal comes after the whole file was hashed; a record refusal stops hashing at once. */

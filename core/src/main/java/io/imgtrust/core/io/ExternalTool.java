@@ -24,6 +24,15 @@ public final class ExternalTool {
    * @throws ImageTrustException {@code IO_ERROR} when the tool cannot start or exits non-zero (with its output)
    */
   public static void run(List<String> argv) throws ImageTrustException {
+    output(argv);
+  }
+
+  /**
+   * Runs {@code argv} to completion and returns the first 4 KiB of its combined output.
+   *
+   * @throws ImageTrustException {@code IO_ERROR} when the tool cannot start or exits non-zero (with its output)
+   */
+  public static String output(List<String> argv) throws ImageTrustException {
     String name = String.join(" ", argv.subList(0, Math.min(2, argv.size())));
     Process p;
     try {
@@ -39,6 +48,7 @@ public final class ExternalTool {
       if (code != 0) {
         throw ImageTrustException.of(Reason.IO_ERROR, name + " failed (exit " + code + "): " + msg);
       }
+      return msg;
     } catch (IOException e) {
       p.destroyForcibly();
       throw ImageTrustException.wrap(Reason.IO_ERROR, name + ": " + e.getMessage(), e);

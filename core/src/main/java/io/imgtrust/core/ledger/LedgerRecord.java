@@ -16,8 +16,9 @@ import java.util.Optional;
  * their list (the content's identity), what was verified when the cache was filled (digest, signature, signer, trust
  * anchor), any conversion (source digest to converted digest), the file's identity, and times. Immutable.
  *
- * <p>A record is only trusted after its seal verified ({@link Ledger}); a record whose {@link #identity()} differs from
- * the file's current identity describes another file.
+ * <p>A record is only trusted after its seal verified ({@link Ledger}). It binds the content (the chunks); a file whose
+ * current identity differs from {@link #identity()} changed since it was sealed, and its content must be hashed before
+ * it is trusted again.
  */
 public final class LedgerRecord {
   /** States of a cache entry. */

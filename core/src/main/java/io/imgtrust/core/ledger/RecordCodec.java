@@ -18,6 +18,9 @@ import java.util.Map;
  * The on-disk form of a record: {@code {"seal": hex, "record": {...}}}, where the seal is HMAC-SHA256 under the host
  * key over the compact JSON serialisation of {@code record}. Any edit of the record (or of its key order) breaks the
  * seal. Decoding never throws for bad input: it returns null, and the caller treats the record as absent.
+ *
+ * <p>{@code identity.ctime_ns} is optional: records written before it existed still decode (their identity's ctime is
+ * {@link FileIdentity#UNKNOWN}, so the file is rechecked in full and sealed again with a ctime).
  */
 final class RecordCodec {
   static final int VERSION = 1;
@@ -71,8 +74,11 @@ final class RecordCodec {
     var chunks = o.putArray("chunks");
     r.chunks().forEach(c -> chunks.add(c.toString()));
     FileIdentity id = r.identity();
-    o.putObject("identity").put("device", id.device()).put("inode", id.inode()).put("size", id.size())
-        .put("mtime_ns", id.mtimeNanos());
+    ObjectNode ident = o.putObject("identity").put("device", id.device()).put("inode", id.inode())
+        .put("size", id.size()).put("mtime_ns", id.mtimeNanos());
+    if (id.ctimeNanos() != FileIdentity.UNKNOWN) {
+      ident.put("ctime_ns", id.ctimeNanos());
+    }
     ObjectNode fill = o.putObject("fill");
     r.fill().forEach(fill::put);
     r.conversion().ifPresent(c -> o.putObject("conversion").put("from_format", c.fromFormat())
@@ -98,7 +104,7 @@ final class RecordCodec {
     LedgerRecord.Builder b = LedgerRecord.builder().imageId(o.get("image_id").asText())
         .cacheFile(o.get("cache_file").asText()).diskFormat(o.get("disk_format").asText()).chunks(chunks.build())
         .identity(new FileIdentity(id.get("device").asLong(), id.get("inode").asLong(), id.get("size").asLong(),
-            id.get("mtime_ns").asLong()))
+            id.get("mtime_ns").asLong(), id.has("ctime_ns") ? id.get("ctime_ns").asLong() : FileIdentity.UNKNOWN))
         .fill(fill.build()).filledAt(Instant.parse(o.get("filled_at").asText()))
         .verifiedAt(Instant.parse(o.get("verified_at").asText()))
         .state(LedgerRecord.State.valueOf(o.get("state").asText()),

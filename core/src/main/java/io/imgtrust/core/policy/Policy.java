@@ -66,15 +66,17 @@ public final class Policy {
   }
 
   /**
-   * Whether an entry must be hashed again before use: always; never; or, with {@code interval}, when the last full
-   * verification is older than the interval or the file is no longer the one the record names.
+   * Whether an entry whose file is unchanged since it was sealed must be hashed again before use: always; never; or,
+   * with {@code interval}, when the last full verification is older than the interval. A file that changed (its
+   * {@link FileIdentity} differs, ctime included, or its owner or mode) is always hashed, whatever the policy: the
+   * cache decides that before asking.
    */
-  public boolean needsRecheck(LedgerRecord record, FileIdentity current, Instant now) {
+  public boolean needsRecheck(LedgerRecord record, Instant now) {
     switch (recheck) {
       case NEVER:
         return false;
       case INTERVAL:
-        return !record.identity().equals(current) || record.verifiedAt().plus(interval).isBefore(now);
+        return record.verifiedAt().plus(interval).isBefore(now);
       default:
         return true;
     }

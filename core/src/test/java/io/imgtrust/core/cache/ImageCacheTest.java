@@ -182,17 +182,20 @@ class ImageCacheTest {
   }
 
   @Test
-  void entry_fileReplacedByCopy_recordNamesAnotherFile() throws Exception {
+  void entry_fileReplacedByIdenticalCopy_rehashedAndSealedWithTheNewIdentity() throws Exception {
+    // Issue 9 item 5 replaced this test's old expectation (RECORD_INVALID): the record binds the content.
     CacheEntry e = fx.add("img-1", image);
     Path copy = root.resolve("copy");
     Files.copy(e.file(), copy);
     Files.delete(e.file());
     Files.move(copy, e.file());
 
-    ImageTrustException x = catchThrowableOfType(ImageTrustException.class, () -> fx.cache.entry("img-1"));
+    CacheEntry again = fx.cache.entry("img-1");
 
-    assertThat(x.reason()).isEqualTo(Reason.RECORD_INVALID);
-    assertThat(x.getMessage()).contains("another file");
+    assertThat(again.record().identity()).isEqualTo(io.imgtrust.core.io.FileIdentity.of(e.file()));
+    assertThat(again.record().identity().inode()).isNotEqualTo(e.record().identity().inode());
+    assertThat(again.record().verifiedAt()).isAfter(e.record().verifiedAt());
+    assertThat(fx.cache.quarantined()).isEmpty();
   }
 
   @Test

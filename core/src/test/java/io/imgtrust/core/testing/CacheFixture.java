@@ -33,11 +33,16 @@ public final class CacheFixture {
     this.cache = cache;
   }
 
-  /** A cache under {@code root}; {@code extraConfig} lines are appended (e.g. {@code [ploop]\nformat = raw}). */
+  /**
+   * A cache under {@code root}; {@code extraConfig} lines are appended (e.g. {@code [ploop]\nformat = raw}). Cache
+   * files are not made immutable ({@code immutable_files = false}: JUnit could not remove them) unless
+   * {@code extraConfig} sets {@code immutable_files}; a test that does must clear the flags itself.
+   */
   public static CacheFixture create(Path root, String extraConfig) throws IOException, ImageTrustException {
     Path config = Files.createDirectories(root).resolve("imgtrust.conf");
+    String immutable = extraConfig.contains("immutable_files") ? "" : "immutable_files = false";
     Files.writeString(config, String.join("\n", "[DEFAULT]", "instances_path = " + root.resolve("instances"),
-        "[verification]", "host_key_file = " + root.resolve("keys/host.key"),
+        "[image_cache]", immutable, "[verification]", "host_key_file = " + root.resolve("keys/host.key"),
         "certificates_dir = " + root.resolve("certs"), "trusted_certs_dir = " + root.resolve("trusted"), "")
         + extraConfig + "\n");
     ImgtrustConfig conf = ConfigLoader.load(config);

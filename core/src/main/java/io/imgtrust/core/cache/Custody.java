@@ -1,0 +1,77 @@
+package io.imgtrust.core.cache;
+
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
+import io.imgtrust.core.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * Who holds a cache file: its owner and mode. A cache file is in our custody when it is owned by the user imgtrust
+ * runs as and its mode is exactly 0444. Anything else (libvirt's dynamic ownership gave it to the QEMU user, someone
+ * made it writable) means whoever holds it could have changed its bytes, so the file is checked in full before use and
+ * then {@link #restore given back}. Immutable.
+ */
+final class Custody {
+  private static final int READ_ONLY = 0444;
+
+  private final int uid;
+  private final int gid;
+  private final int mode;
+
+  private Custody(int uid, int gid, int mode) {
+    this.uid = uid;
+    this.gid = gid;
+    this.mode = mode;
+  }
+
+  /** The owner and mode of {@code file} (not following links). */
+  static Custody of(Path file) throws IOException {
+    Map<String, Object> a = Files.readAttributes(file, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+    return new Custody((Integer) a.get("uid"), (Integer) a.get("gid"), (Integer) a.get("mode") & 07777);
+  }
+
+  /** The user and group this process runs as (the owner of {@code /proc/self}). */
+  static Custody ours() throws IOException {
+    return of(Path.of("/proc/self").toRealPath()).withMode(READ_ONLY);
+  }
+
+  private Custody withMode(int m) {
+    return new Custody(uid, gid, m);
+  }
+
+  /** Whether the file is owned by this process's user and has mode 0444. */
+  boolean isOurs() throws IOException {
+    Custody us = ours();
+    return uid == us.uid && mode == READ_ONLY;
+  }
+
+  /** For a log line: {@code owner 64055:64055 mode 0644}. */
+  @Override
+  public String toString() {
+    return "owner " + uid + ":" + gid + " mode 0" + Integer.toOctalString(mode);
+  }
+
+  /**
+   * Gives {@code file} back to this process's user and group with mode 0444; the caller has cleared the immutable
+   * flag.
+   *
+   * @throws ImageTrustException {@code UNSAFE_CACHE} when the file cannot be taken back (not root)
+   */
+  static void restore(Path file) throws ImageTrustException {
+    try {
+      Custody us = ours();
+      Files.setAttribute(file, "unix:gid", us.gid, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(file, "unix:uid", us.uid, LinkOption.NOFOLLOW_LINKS);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+    } catch (IOException e) {
+      throw ImageTrustException.of(Reason.UNSAFE_CACHE, "cache file " + file + " is held by someone else and cannot "
+          + "be taken back (" + IoErrors.describe(e) + "); fix: chown it to the user imgtrust runs as and chmod "
+          + "0444, or remove it");
+    }
+  }
+}
