@@ -2,6 +2,7 @@ package io.imgtrust.core.cache;
 
 import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.config.Key;
