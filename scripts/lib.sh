@@ -18,6 +18,8 @@ apt_install() {
 
 # Java 17+ and Maven are needed to build; Debian 12 ships both.
 BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
+# What the demo itself runs: qemu-img (conversion, the second opinion on every fill), prlimit, chattr.
+DEMO_PACKAGES=(qemu-utils util-linux e2fsprogs)
 # What the test suite drives for real: openssl signs independently, qemu-img inspects and converts images.
 TEST_PACKAGES=(openssl qemu-utils e2fsprogs util-linux)
 # A real libvirtd with real domains (KVM when /dev/kvm is usable, TCG otherwise).
