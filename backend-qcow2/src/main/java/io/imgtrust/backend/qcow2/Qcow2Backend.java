@@ -71,7 +71,7 @@ public final class Qcow2Backend implements ImageBackend {
 
   @Override
   public PreparedDisk prepare(SpawnRequest r) throws ImageTrustException {
-    CacheEntry e = cache.entry(r.entry().imageId());
+    CacheEntry e = cache.sealedEntry(r.entry().imageId());
     String baseFormat = baseFormat(e.record());
     long size = r.targetSize(FormatInspector.inspect(e.file()).virtualSize());
     Path dir = instances.resolve(r.instance());

@@ -129,6 +129,18 @@ public final class ImageCache {
   }
 
   /**
+   * The entry of {@code imageId} as its sealed record stands now, without hashing: the seal verifies, the record names
+   * this image and is not quarantined. Unlike {@link #entry} it does not judge a file that changed since it was sealed
+   * (identity, owner, mode): it is for consumers that check every byte they consume anyway (a verified import, or
+   * {@link #ensureVerified}), so a changed file is read once per consumption, not twice.
+   *
+   * @throws ImageTrustException {@code NOT_CACHED} or {@code RECORD_INVALID}
+   */
+  public CacheEntry sealedEntry(String imageId) throws ImageTrustException {
+    return Entries.sealed(layout, ledger, imageId, CacheLayout.nameOf(imageId));
+  }
+
+  /**
    * The valid entry of {@code imageId}: its record's seal verifies and names this image. When the file is still the
    * one the record sealed (identity with ctime, owner, mode 0444) it is returned without hashing; otherwise it is
    * {@linkplain #verify checked in full} first (sealed again if intact; in {@code mode = enforce} quarantined and

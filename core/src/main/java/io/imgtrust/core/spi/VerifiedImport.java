@@ -37,7 +37,7 @@ public final class VerifiedImport {
    * @throws ImageTrustException {@code NOT_CACHED} or {@code RECORD_INVALID}
    */
   public static VerifiedImport begin(BackendContext ctx, SpawnRequest request) throws ImageTrustException {
-    return new VerifiedImport(ctx, request, ctx.cache().entry(request.entry().imageId()));
+    return new VerifiedImport(ctx, request, ctx.cache().sealedEntry(request.entry().imageId()));
   }
 
   /** The entry this import copies. */
