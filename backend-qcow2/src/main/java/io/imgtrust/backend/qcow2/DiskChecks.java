@@ -25,8 +25,10 @@ import java.util.Optional;
  * </ul>
  * A file disk whose own source is a cache file must be read-only with relabelling off ({@code UNSAFE_DOMAIN}) and is
  * rechecked. {@code block}, {@code network}, {@code nvme}, {@code vhostuser} and {@code vhostvdpa} disks pass (they
- * cannot be cache files); a {@code dir} disk (QEMU's vvfat) on, in or above the cache directory is
- * {@code UNSAFE_DOMAIN}; a {@code volume} that cannot be resolved and any other disk type are {@code UNSAFE_DOMAIN}.
+ * cannot be cache files); a {@code dir} disk (QEMU's vvfat) on, in or above the cache directory, holding a symlink
+ * into it, or too large to walk ({@link CachePaths}) is {@code UNSAFE_DOMAIN}; a {@code volume} that cannot be
+ * resolved and any other disk type are {@code UNSAFE_DOMAIN}. {@link #checkPaths} refuses ({@code UNSAFE_DOMAIN})
+ * any other path in the domain that reaches the cache.
  */
 final class DiskChecks {
   private static final ImmutableSet<String> NOT_FILES = ImmutableSet.of("block", "network", "nvme", "vhostuser",
@@ -35,12 +37,17 @@ final class DiskChecks {
 
   private final ChainCheck chains;
   private final PoolVolumes pools;
-  private final Path cacheDir;
+  private final CachePaths paths;
 
   DiskChecks(ChainCheck chains, PoolVolumes pools, Path cacheDir) {
     this.chains = chains;
     this.pools = pools;
-    this.cacheDir = cacheDir;
+    this.paths = new CachePaths(cacheDir);
+  }
+
+  /** Checks every path of {@code domain} outside the disk sources {@link #check} follows; says how many. */
+  String checkPaths(DomainDisks domain) throws ImageTrustException {
+    return paths.check(domain.otherPaths) + " paths outside the disk sources checked, none reaches the image cache";
   }
 
   /** Checks every disk of {@code domain}; returns one line per disk saying what was checked or why it passed. */
@@ -59,7 +66,7 @@ final class DiskChecks {
       case "volume":
         return volume(domain, disk);
       case "dir":
-        return dir(disk);
+        return paths.checkDir(disk);
       default:
         if (NOT_FILES.contains(disk.type)) {
           return "passed, a " + disk.type + " disk cannot be a cache file";
@@ -112,16 +119,6 @@ final class DiskChecks {
       notes.add("volume of " + v.poolType + " pool is " + f + ": " + file(domain, disk.asFile(f)));
     }
     return String.join("; ", notes);
-  }
-
-  private String dir(DomainDisks.Disk disk) throws ImageTrustException {
-    Path dir = ChainCheck.realPath(disk.source);
-    Path cache = ChainCheck.realPath(cacheDir);
-    if (dir.startsWith(cache) || cache.startsWith(dir)) {
-      throw ImageTrustException.of(Reason.UNSAFE_DOMAIN, "disk " + disk.name() + ": a directory disk would show "
-          + "the image cache " + cacheDir + " to the guest unchecked", ImmutableMap.of("disk", disk.name()));
-    }
-    return "passed, a directory disk outside the image cache";
   }
 
   private static ImageTrustException unsafe(DomainDisks.Disk disk, String why) {

@@ -9,15 +9,22 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Optional;
+import java.util.Set;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * The disks of a libvirt domain, read from its XML with DTDs, external entities and XInclude off, and the size
  * bounded. Only what the before-boot check needs: each disk's type, target, source, driver type, read-only flag,
  * the DAC {@code <seclabel>} of its source, the {@code <backingStore>} chain the XML pins (if any), and whether the
- * domain turns DAC relabelling off as a whole. Immutable.
+ * domain turns DAC relabelling off as a whole; and every other absolute path the XML names ({@link DomainPaths}),
+ * which leaves out only the disk sources the disk check follows itself: a file disk's {@code <source file>}, the
+ * {@code <backingStore>} levels of a {@code qcow2} file disk (checked against its headers) and a {@code dir} disk's
+ * {@code <source dir>}. Immutable.
  */
 final class DomainDisks {
   static final int MAX_BYTES = 4 << 20;
@@ -100,11 +107,15 @@ final class DomainDisks {
   final ImmutableList<Disk> disks;
   /** A domain-level {@code <seclabel model='dac'>} with relabelling off: libvirt relabels no file at all. */
   final boolean dacRelabelOff;
+  /** Every absolute path named outside the disk sources the disk check follows. */
+  final ImmutableList<DomainPaths.Named> otherPaths;
 
-  private DomainDisks(String name, ImmutableList<Disk> disks, boolean dacRelabelOff) {
+  private DomainDisks(String name, ImmutableList<Disk> disks, boolean dacRelabelOff,
+      ImmutableList<DomainPaths.Named> otherPaths) {
     this.name = name;
     this.disks = disks;
     this.dacRelabelOff = dacRelabelOff;
+    this.otherPaths = otherPaths;
   }
 
   /** The disks of type {@code file} (or no type) that name a file. */
@@ -130,19 +141,25 @@ final class DomainDisks {
       throw malformed("the root element is not <domain>");
     }
     ImmutableList.Builder<Disk> out = ImmutableList.builder();
+    Set<Node> followed = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Element devices : children(root, "devices")) {
       for (Element disk : children(devices, "disk")) {
-        out.add(disk(disk));
+        out.add(disk(disk, followed));
       }
     }
     String name = child(root, "name").map(Element::getTextContent).orElse("").strip();
-    return new DomainDisks(name, out.build(), dacOff(root));
+    return new DomainDisks(name, out.build(), dacOff(root), DomainPaths.walk(root, followed));
   }
 
-  private static Disk disk(Element disk) {
+  private static Disk disk(Element disk, Set<Node> followed) {
     String type = disk.getAttribute("type").isEmpty() ? "file" : disk.getAttribute("type");
     Optional<Element> src = child(disk, "source");
-    String path = attr(src, type.equals("dir") ? "dir" : type.equals("block") ? "dev" : "file").orElse("");
+    String attrName = type.equals("dir") ? "dir" : type.equals("block") ? "dev" : "file";
+    String path = attr(src, attrName).orElse("");
+    String driverType = attr(child(disk, "driver"), "type").orElse("");
+    if (type.equals("file") || type.equals("dir")) {
+      src.map(s -> s.getAttributeNode(attrName)).ifPresent(followed::add);
+    }
     String pool = attr(src, "pool").orElse("");
     String volume = attr(src, "volume").orElse("");
     String where = !path.isEmpty() ? path
@@ -154,11 +171,14 @@ final class DomainDisks {
     boolean pinned = bs.isPresent();
     for (int depth = 0; bs.isPresent() && depth < MAX_LEVELS; depth++) {
       Optional<Element> s = child(bs.get(), "source");
+      if (driverType.equals("qcow2") && type.equals("file")) {
+        s.map(x -> x.getAttributeNode("file")).ifPresent(followed::add);
+      }
       levels.add(new Level(attr(s, "file").map(Path::of), attr(child(bs.get(), "format"), "type"), relabel(s)));
       bs = child(bs.get(), "backingStore");
     }
     return new Disk(type, attr(child(disk, "target"), "dev").orElse(""), Path.of(path), where, pool, volume,
-        attr(child(disk, "driver"), "type").orElse(""), readonly(disk), relabel(src), levels.build(), pinned);
+        driverType, readonly(disk), relabel(src), levels.build(), pinned);
   }
 
   private static boolean readonly(Element disk) {

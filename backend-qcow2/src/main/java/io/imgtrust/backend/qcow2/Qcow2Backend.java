@@ -122,13 +122,21 @@ public final class Qcow2Backend implements ImageBackend {
   }
 
   /**
-   * Checks every disk of the domain (see the class comment) and logs one line (INFO) saying what each disk was
-   * checked for, or why it passed.
+   * Checks every other path the domain names (kernel, nvram, filesystems, chardevs, ...: none may reach the cache),
+   * then every disk (see the class comment), and logs one line (INFO) saying what each disk was checked for, or why
+   * it passed, and how many other paths were checked.
    */
   @Override
   public void beforeBoot(String domainXml) throws ImageTrustException {
     DomainDisks domain = DomainDisks.read(domainXml);
-    log.info("before-boot check of domain {} passed: {}", domain.name, String.join("; ", checkDisks(domain)));
+    String others = checkPaths(domain);
+    log.info("before-boot check of domain {} passed: {}; {}", domain.name, String.join("; ", checkDisks(domain)),
+        others);
+  }
+
+  /** What {@link #beforeBoot} logs about the paths outside the disks; refuses as it does. */
+  String checkPaths(DomainDisks domain) throws ImageTrustException {
+    return disks.checkPaths(domain);
   }
 
   /** What {@link #beforeBoot} logs, one line per disk; refuses as it does. */

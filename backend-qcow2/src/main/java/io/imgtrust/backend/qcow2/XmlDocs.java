@@ -13,9 +13,12 @@ import org.w3c.dom.NodeList;
 
 /**
  * Parses untrusted libvirt XML (domain and storage pool definitions) with DTDs, external entities and XInclude off;
- * callers bound the size before parsing. Plus the few DOM walks the before-boot check needs.
+ * callers bound the size before parsing; the parser bounds the depth. Plus the few DOM walks the before-boot check needs.
  */
 final class XmlDocs {
+  /** Deeper documents are refused: libvirt XML is shallow, and walks over it stay small. */
+  static final int MAX_DEPTH = 128;
+
   private XmlDocs() {}
 
   /** The parsed document; any parse problem is an exception whose message the caller reports. */
@@ -26,6 +29,7 @@ final class XmlDocs {
   private static DocumentBuilder builder() throws Exception {
     DocumentBuilderFactory f = DocumentBuilderFactory.newDefaultInstance();
     f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+    f.setAttribute("jdk.xml.maxElementDepth", Integer.toString(MAX_DEPTH));
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     f.setFeature("http://xml.org/sax/features/external-general-entities", false);
     f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
