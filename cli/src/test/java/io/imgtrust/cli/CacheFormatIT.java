@@ -29,10 +29,11 @@ class CacheFormatIT {
   static void setUp() throws Exception {
     String common = "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\n[verification]\n"
         + "host_key_file = " + dir.resolve("host.key") + "\n";
-    defaults = Files.writeString(dir.resolve("defaults.conf"), common);
+    defaults = Files.writeString(dir.resolve("defaults.conf"), common + ItFiles.NOT_IMMUTABLE);
     vmdkAllowed = Files.writeString(dir.resolve("vmdk.conf"),
-        common + "[image_cache]\nallowed_disk_formats = raw,qcow2,vmdk\n");
-    smallLimit = Files.writeString(dir.resolve("small.conf"), common + "[image_cache]\nmax_virtual_size = 1M\n");
+        common + ItFiles.NOT_IMMUTABLE + "allowed_disk_formats = raw,qcow2,vmdk\n");
+    smallLimit = Files.writeString(dir.resolve("small.conf"),
+        common + ItFiles.NOT_IMMUTABLE + "max_virtual_size = 1M\n");
     cacheDir = dir.resolve("instances/_base");
   }
 

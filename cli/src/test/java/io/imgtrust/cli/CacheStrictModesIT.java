@@ -27,7 +27,7 @@ class CacheStrictModesIT {
     config = dir.resolve("imgtrust.conf");
     Files.writeString(config, "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\n[verification]\n"
         + "host_key_file = " + dir.resolve("keys/host.key") + "\n[image_cache]\nlock_timeout_seconds = "
-        + LOCK_TIMEOUT_SECONDS + "\n");
+        + LOCK_TIMEOUT_SECONDS + "\nimmutable_files = false\n");
     base = dir.resolve("instances/_base");
     Path image = dir.resolve("image.raw");
     String sha = ItFiles.writeImage(image, 4L << 20, 7, 0);
