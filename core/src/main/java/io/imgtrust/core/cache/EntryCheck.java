@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * changed since it was sealed (another inode, another ctime, another owner or mode), or while it was hashed, is never
  * adopted again: a {@link Recopy verified copy} of it in a new inode {@link Sealing#replace replaces} it. A file
  * whose content does not match is refused with {@code DIGEST_MISMATCH} naming the chunk and quarantined as for bit
- * rot. One pass per entry at a time: threads of
- * this process share a running pass ({@link SingleFlight}); another process waits on the entry lock and, when the
- * record says the entry was verified after it started waiting and the file is unchanged, reuses that result.
+ * rot. One pass per entry at a time: threads of this process share a running pass ({@link SingleFlight}); another
+ * process waits on the entry lock and, when the record says the entry was verified after it started waiting and the
+ * file is unchanged, reuses that result.
  */
 final class EntryCheck {
   private static final Logger log = LoggerFactory.getLogger(EntryCheck.class);
