@@ -187,6 +187,8 @@ class ImageCacheTest {
     CacheEntry e = fx.add("img-1", image);
     Path copy = root.resolve("copy");
     Files.copy(e.file(), copy);
+    // Kept alive, so that no new file can get the sealed file's inode number.
+    Files.createLink(root.resolve("sealed-inode"), e.file());
     Files.delete(e.file());
     Files.move(copy, e.file());
 
