@@ -1,20 +1,16 @@
 package io.imgtrust.core.cache;
 
-import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.IoErrors;
-import io.imgtrust.core.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
  * Who holds a cache file: its owner and mode. A cache file is in our custody when it is owned by the user imgtrust
  * runs as and its mode is exactly 0444. Anything else (libvirt's dynamic ownership gave it to the QEMU user, someone
- * made it writable) means whoever holds it could have changed its bytes, so the file is checked in full before use and
- * then {@link #restore given back}. Immutable.
+ * made it writable) means whoever holds it could have changed its bytes, and may still hold it open for writing: the
+ * file is never taken back as it is, but replaced by a verified copy ({@link Recopy}). Immutable.
  */
 final class Custody {
   private static final int READ_ONLY = 0444;
@@ -54,24 +50,5 @@ final class Custody {
   @Override
   public String toString() {
     return "owner " + uid + ":" + gid + " mode 0" + Integer.toOctalString(mode);
-  }
-
-  /**
-   * Gives {@code file} back to this process's user and group with mode 0444; the caller has cleared the immutable
-   * flag.
-   *
-   * @throws ImageTrustException {@code UNSAFE_CACHE} when the file cannot be taken back (not root)
-   */
-  static void restore(Path file) throws ImageTrustException {
-    try {
-      Custody us = ours();
-      Files.setAttribute(file, "unix:gid", us.gid, LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(file, "unix:uid", us.uid, LinkOption.NOFOLLOW_LINKS);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
-    } catch (IOException e) {
-      throw ImageTrustException.of(Reason.UNSAFE_CACHE, "cache file " + file + " is held by someone else and cannot "
-          + "be taken back (" + IoErrors.describe(e) + "); fix: chown it to the user imgtrust runs as and chmod "
-          + "0444, or remove it");
-    }
   }
 }

@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rechecks one entry against its record, chunk by chunk on all cores, under the entry lock. The record binds the
- * content: a file that changed since it was sealed (another inode, another ctime, another owner or mode) is hashed
- * like any other; if its content matches, it is {@link Sealing#reseal sealed again}, else refused with
- * {@code DIGEST_MISMATCH} naming the chunk and quarantined as for bit rot. One pass per entry at a time: threads of
- * this process share a running pass ({@link SingleFlight}); another process waits on the entry lock and, when the
- * record says the entry was verified after it started waiting and the file is unchanged, reuses that result.
+ * content. A file still the one sealed (identity with ctime, owner, mode 0444) is hashed where it lies; one that
+ * changed since it was sealed (another inode, another ctime, another owner or mode), or while it was hashed, is never
+ * adopted again: a {@link Recopy verified copy} of it in a new inode {@link Sealing#replace replaces} it. A file
+ * whose content does not match is refused with {@code DIGEST_MISMATCH} naming the chunk and quarantined as for bit
+ * rot. One pass per entry at a time: threads of this process share a running pass ({@link SingleFlight}); another
+ * process waits on the entry lock and, when the record says the entry was verified after it started waiting and the
+ * file is unchanged, reuses that result.
  */
 final class EntryCheck {
   private static final Logger log = LoggerFactory.getLogger(EntryCheck.class);
@@ -37,6 +39,8 @@ final class EntryCheck {
   private final SingleFlight<CheckResult> flights = new SingleFlight<>();
   private final Policy policy;
   private final ImageVerifier.TrustSource trust;
+  /** Tests only: runs after a pass over the file where it lies, before its identity is read again. */
+  volatile java.util.function.Consumer<Path> afterPass = f -> { };
 
   EntryCheck(CacheLayout layout, Ledger ledger, EntryLocks locks, Quarantine quarantine, Sealing sealing,
       Policy policy, ImageVerifier.TrustSource trust) {
@@ -110,31 +114,62 @@ final class EntryCheck {
       log.info("image {}: verified by another process while waiting; not hashing again", imageId);
       return new CheckResult(imageId, 0, true, null);
     }
+    long t0 = System.nanoTime();
     FileIdentity found = FileIdentity.of(file);
+    if (settled && hashedInPlace(imageId, file, found, record)) {
+      recheckSignature(imageId, file, record);
+      ledger.write(verifiedNow(record));
+    } else {
+      takeBack(imageId, file, found, record);
+    }
+    log.info("image {}: rechecked {} bytes in {} chunks ({} ms)", imageId, record.size(), record.chunks().size(),
+        (System.nanoTime() - t0) / 1_000_000);
+    return new CheckResult(imageId, record.size(), false, null);
+  }
+
+  /**
+   * Hashes a settled file where it lies and compares it with the record; false, judging nothing, when the file
+   * changed during the pass (e.g. a hard link was made): then it is no longer the file sealed, and is taken back.
+   */
+  private boolean hashedInPlace(String imageId, Path file, FileIdentity found, LedgerRecord record)
+      throws ImageTrustException, IOException {
     Hashing pass = Hashing.start(file);
     try {
-      long t0 = System.nanoTime();
       ImageDigests d = pass.result();
-      if (!FileIdentity.of(file).equals(found)) {
-        throw ImageTrustException.of(Reason.RECORD_INVALID, "image " + imageId + ": " + file
-            + " changed while it was checked");
+      afterPass.accept(file);
+      FileIdentity now = FileIdentity.of(file);
+      if (!now.equals(found)) {
+        log.info("image {}: {} changed while it was hashed ({}); checking a copy of it instead", imageId, file,
+            found.changesTo(now));
+        return false;
       }
       compare(file, d, record);
-      if (policy.recheckSignature() && SignatureRecheck.applies(record)) {
-        SignatureRecheck.verify(file, record, trust);
-        log.info("image {}: signature verified again ({})", imageId, record.fill().get("signer_subject"));
-      }
-      LedgerRecord verified = record.toBuilder().verifiedAt(Instant.now()).build();
-      if (settled) {
-        ledger.write(verified);
-      } else {
-        sealing.reseal(verified, file, found);
-      }
-      log.info("image {}: rechecked {} bytes in {} chunks ({} ms)", imageId, d.bytesHashed(),
-          record.chunks().size(), (System.nanoTime() - t0) / 1_000_000);
-      return new CheckResult(imageId, d.bytesHashed(), false, null);
+      return true;
     } finally {
       pass.cancel();
+    }
+  }
+
+  /** Replaces a file that changed since it was sealed with a verified copy ({@link Recopy}), or refuses it. */
+  private void takeBack(String imageId, Path file, FileIdentity found, LedgerRecord record)
+      throws ImageTrustException, IOException {
+    Path copy = Recopy.of(file, found, record);
+    try {
+      recheckSignature(imageId, copy, record);
+      sealing.replace(verifiedNow(record), copy, file, found);
+    } finally {
+      Recopy.deleteQuietly(copy);
+    }
+  }
+
+  private static LedgerRecord verifiedNow(LedgerRecord r) {
+    return r.toBuilder().verifiedAt(Instant.now()).build();
+  }
+
+  private void recheckSignature(String imageId, Path file, LedgerRecord record) throws ImageTrustException {
+    if (policy.recheckSignature() && SignatureRecheck.applies(record)) {
+      SignatureRecheck.verify(file, record, trust);
+      log.info("image {}: signature verified again ({})", imageId, record.fill().get("signer_subject"));
     }
   }
 

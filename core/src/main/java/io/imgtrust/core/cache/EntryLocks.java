@@ -26,6 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * directory and opened with {@code O_NOFOLLOW}: a symbolic link in their place is refused ({@code UNSAFE_CACHE}),
  * never followed.
  *
+ * <p>POSIX drops every {@code fcntl} lock a process holds on a file when it closes any descriptor of that file. So the
+ * in-process lock is process-wide, one per lock file (keyed by its real path), shared by every {@code EntryLocks} of
+ * the process: only the thread holding it ever opens the lock file, and no other instance can close a descriptor
+ * that would drop the holder's lock.
+ *
  * <p>Every wait is bounded by the timeout: a lock not obtained in time, or a wait interrupted, ends in
  * {@code LOCK_TIMEOUT} naming the holder where the kernel tells it ({@code /proc/locks}).
  */
@@ -33,20 +38,31 @@ final class EntryLocks {
   private static final long FIRST_PAUSE_MILLIS = 5;
   private static final long LONGEST_PAUSE_MILLIS = 250;
 
+  /** The in-process locks of every lock file this process has used, by the lock file's real path. */
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
+
   private final Path dir;
   private final Duration timeout;
-  private final ConcurrentHashMap<String, ReentrantLock> local = new ConcurrentHashMap<>();
 
   EntryLocks(Path dir, Duration timeout) {
-    this.dir = dir;
+    this.dir = realPath(dir);
     this.timeout = timeout;
+  }
+
+  /** {@code dir} with symbolic links resolved, so two spellings of one cache share their locks. */
+  private static Path realPath(Path dir) {
+    try {
+      return dir.toRealPath();
+    } catch (IOException e) {
+      return dir.toAbsolutePath().normalize(); // opening a lock file in it will fail and say why
+    }
   }
 
   /** Waits at most the timeout until this thread holds the entry's lock. */
   Held acquire(String name) throws ImageTrustException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    ReentrantLock l = local.computeIfAbsent(name, k -> new ReentrantLock());
     Path file = dir.resolve(name + ".lock");
+    ReentrantLock l = LOCAL.computeIfAbsent(file, k -> new ReentrantLock());
     try {
       if (!l.tryLock(remaining(deadline), TimeUnit.NANOSECONDS)) {
         throw timedOut(file, "another thread of this process (pid " + ProcessHandle.current().pid() + ")");
@@ -91,7 +107,7 @@ final class EntryLocks {
           return lock;
         }
       } catch (OverlappingFileLockException e) {
-        // held through another EntryLocks of this process on the same directory: wait for it like for a process
+        // locked through another channel of this JVM (not through EntryLocks): wait for it like for a process
       } catch (ClosedByInterruptException e) {
         throw interrupted(file, e);
       } catch (IOException e) {

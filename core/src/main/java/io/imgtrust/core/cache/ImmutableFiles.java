@@ -43,7 +43,7 @@ final class ImmutableFiles {
   }
 
   /**
-   * Clears the flag on {@code file} before it is moved, replaced or given back to its owner, whatever the setting (a
+   * Clears the flag on {@code file} before it is moved or replaced, whatever the setting (a
    * file may have been made immutable under another). A failure is left to the operation that follows, which then
    * fails with the file system's own error.
    */

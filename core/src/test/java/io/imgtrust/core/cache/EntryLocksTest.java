@@ -160,6 +160,29 @@ class EntryLocksTest {
   }
 
   @Test
+  void acquire_secondInstanceOnTheSameDirectoryTimesOut_firstInstanceStillHoldsTheProcessLock() throws Exception {
+    EntryLocks first = locks(1000);
+    try (EntryLocks.Held h = first.acquire("a")) {
+      ImageTrustException e = pool.submit(() -> catchThrowableOfType(ImageTrustException.class,
+          () -> locks(300).acquire("a"))).get(10, TimeUnit.SECONDS);
+
+      assertThat(e.reason()).isEqualTo(Reason.LOCK_TIMEOUT);
+      assertThat(probe(lockFile("a"))).as("the fcntl lock another process sees").isEqualTo("held");
+    }
+    assertThat(probe(lockFile("a"))).isEqualTo("free");
+  }
+
+  /** Whether another process can take the fcntl lock on {@code file} now: "held" or "free". */
+  static String probe(Path file) throws Exception {
+    Process p = new ProcessBuilder(PYTHON, "-c", "import fcntl,sys\nf=open(sys.argv[1],'r+')\ntry:\n"
+        + "  fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\nexcept OSError: print('held')\n",
+        file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  @Test
   void lockFile_unprivilegedUser_cannotOpenIt() throws Exception {
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     locks(1000).acquire("a").close();

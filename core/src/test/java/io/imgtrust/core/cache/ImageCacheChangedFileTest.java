@@ -2,6 +2,7 @@ package io.imgtrust.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
@@ -11,7 +12,11 @@ import io.imgtrust.core.ledger.HostKey;
 import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.testing.CacheFixture;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.RandomAccessFile;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -138,6 +143,40 @@ class ImageCacheChangedFileTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(e.file()))).isEqualTo("r--r--r--");
     assertThat(fx.cache.list()).singleElement().satisfies(s -> assertThat(s.state())
         .isEqualTo(EntryStatus.State.VERIFIED));
+  }
+
+  @Test
+  void ensureVerified_holderKeepsAWritableDescriptor_itsWriteAfterTheRepairMissesTheCacheFile() throws Exception {
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    CacheFixture fx = CacheFixture.create(root, INTERVAL);
+    CacheEntry e = fx.add("img-1", image);
+    int uid = (Integer) Files.getAttribute(e.file(), "unix:uid");
+    // libvirt's dynamic ownership gave the file to QEMU's user, who opens it read-write and chmods it back.
+    Files.setAttribute(e.file(), "unix:uid", 65534);
+    Files.setPosixFilePermissions(e.file(), PosixFilePermissions.fromString("rw-r--r--"));
+    Process qemu = new ProcessBuilder(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        "/usr/bin/python3", "-c", "import os,sys\nfd=os.open(sys.argv[1], os.O_RDWR)\nos.fchmod(fd, 0o444)\n"
+        + "print('opened', flush=True)\nsys.stdin.readline()\nos.pwrite(fd, b'EVILEVIL', 0)\n"
+        + "print('wrote', flush=True)\n", e.file().toString())).redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(qemu.getInputStream(), UTF_8));
+        Writer in = new OutputStreamWriter(qemu.getOutputStream(), UTF_8)) {
+      assertThat(out.readLine()).isEqualTo("opened");
+
+      CheckResult repaired = fx.cache.ensureVerified("img-1");
+      in.write("\n");
+      in.flush();
+      assertThat(out.readLine()).isEqualTo("wrote");
+
+      assertThat(repaired.ok()).isTrue();
+      assertThat(CacheFixture.sha256(Files.readAllBytes(e.file()))).as("the cache file's content")
+          .isEqualTo(CacheFixture.sha256(image));
+      assertThat(fx.cache.verify("img-1").bytesHashed()).isEqualTo(SIZE);
+      assertThat(Files.getAttribute(e.file(), "unix:uid")).isEqualTo(uid);
+      assertThat(fx.cache.ensureVerified("img-1").bytesHashed()).as("sealed: no recheck needed").isZero();
+    } finally {
+      qemu.destroyForcibly().waitFor();
+    }
   }
 
   @Test

@@ -187,6 +187,8 @@ class ImageCacheTest {
     CacheEntry e = fx.add("img-1", image);
     Path copy = root.resolve("copy");
     Files.copy(e.file(), copy);
+    // Kept alive, so that no new file can get the sealed file's inode number.
+    Files.createLink(root.resolve("sealed-inode"), e.file());
     Files.delete(e.file());
     Files.move(copy, e.file());
 
@@ -270,5 +272,43 @@ class ImageCacheTest {
 
     assertThat(Files.exists(e.file())).isFalse();
     assertThat(fx.cache.list().get(0).record().orElseThrow().state()).isEqualTo(LedgerRecord.State.QUARANTINED);
+  }
+
+  @Test
+  void add_secondImageCacheOnTheSameDirectoryTimesOut_fillKeepsItsLockAgainstOtherProcesses() throws Exception {
+    CacheFixture slow = CacheFixture.create(root.resolve("b"), "[image_cache]\nlock_timeout_seconds = 1");
+    ImageCache other = ImageCache.open(slow.conf);
+    Path download = Files.write(root.resolve("download"), image);
+    CountDownLatch filling = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<CacheEntry> fill = pool.submit(() -> slow.cache.add(download,
+          CacheFixture.rawMetadata("img-1", image), (done, total) -> {
+            filling.countDown();
+            awaitQuietly(release);
+          }));
+      filling.await();
+
+      ImageTrustException x = catchThrowableOfType(ImageTrustException.class,
+          () -> other.add(download, CacheFixture.rawMetadata("img-1", image)));
+
+      assertThat(x.reason()).isEqualTo(Reason.LOCK_TIMEOUT);
+      Path lock = slow.cache.directory().resolve(".imgtrust/locks/" + CacheLayout.nameOf("img-1") + ".lock");
+      assertThat(EntryLocksTest.probe(lock)).as("the fill's lock as another process sees it").isEqualTo("held");
+      release.countDown();
+      assertThat(Files.readAllBytes(fill.get().file())).isEqualTo(image);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch l) {
+    try {
+      l.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

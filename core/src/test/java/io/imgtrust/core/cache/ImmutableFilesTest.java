@@ -66,6 +66,22 @@ class ImmutableFilesTest {
   }
 
   @Test
+  void ensureVerified_fileGivenAwayAndIntact_replacedByAnImmutableCopySealedWithItsIdentity() throws Exception {
+    CacheEntry e = addImmutable();
+    ExternalTool.run(List.of("chattr", "-i", e.file().toString()));
+    Files.setAttribute(e.file(), "unix:uid", 65534);
+    Files.setPosixFilePermissions(e.file(), PosixFilePermissions.fromString("rw-r--r--"));
+    long heldInode = FileIdentity.of(e.file()).inode();
+
+    CheckResult r = fx.cache.ensureVerified("img-1");
+
+    assertThat(r.ok()).isTrue();
+    assertThat(FileIdentity.of(e.file()).inode()).as("a new inode, not the one given away").isNotEqualTo(heldInode);
+    assertThat(ImmutableFiles.isSet(e.file())).contains(true);
+    assertThat(fx.cache.ensureVerified("img-1").bytesHashed()).as("sealed with its final identity").isZero();
+  }
+
+  @Test
   void immutable_fileWithoutTheFlag_false() throws Exception {
     CacheFixture plain = CacheFixture.create(root, "");
     CacheEntry e = plain.add("img-1", new byte[4096]);
