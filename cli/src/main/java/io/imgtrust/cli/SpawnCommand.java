@@ -70,7 +70,7 @@ final class SpawnCommand implements Callable<Integer> {
     ImageCache cache = ImageCache.open(config);
     ImageBackend backend = Backends.fromConfig(BackendContext.of(config, cache), imagesType);
     CacheEntry entry = file != null ? cache.add(file, GlanceMetadata.read(meta),
-        Progress.forTerminal("fill " + image, root.json)) : cache.entry(image);
+        Progress.forTerminal("fill " + image, root.json)) : cache.sealedEntry(image);
     if (!entry.imageId().equals(image)) {
       throw io.imgtrust.core.ImageTrustException.of(io.imgtrust.core.Reason.USAGE,
           "--image " + image + " but --meta describes image " + entry.imageId());
