@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
-import io.imgtrust.core.config.ImgtrustConfig;
-import io.imgtrust.core.spi.BackendContext;
-import io.imgtrust.core.spi.Backends;
-import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
-import io.imgtrust.core.spi.SpawnRequest;
+import io.imgtrust.host.DomainSpec;
+import io.imgtrust.host.ImgtrustHost;
+import io.imgtrust.host.Spawn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,22 +39,24 @@ final class BenchBootCommand implements Callable<Integer> {
       Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
       Path always = config(d, "always");
       Path interval = config(d, "interval");
-      ImgtrustConfig conf = ConfigLoader.load(always);
-      ImageCache cache = ImageCache.open(conf);
-      ImageBackend qcow2 = Backends.fromConfig(BackendContext.of(conf, cache), "qcow2");
-      CacheEntry big = fill(cache, d, "big", opts.sizeBytes());
-      CacheEntry small = fill(cache, d, "small", 64L << 20);
-      Path bigXml = Files.writeString(d.resolve("big.xml"), DomainXml.of("bench-big",
-          qcow2.prepare(SpawnRequest.of("bench-big", big)).diskXml(), 64));
-      PreparedDisk disk = qcow2.prepare(SpawnRequest.of("bench-boot", small));
+      CacheEntry big;
+      Path bigXml;
+      Path domXml;
       String domain = "imgtrust-bench-" + ProcessHandle.current().pid();
-      Path domXml = Files.writeString(d.resolve("boot.xml"), DomainXml.of(domain, disk.diskXml(), 64));
+      try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(always))) {
+        big = fill(host.cache(), d, "big", opts.sizeBytes());
+        CacheEntry small = fill(host.cache(), d, "small", 64L << 20);
+        bigXml = Files.writeString(d.resolve("big.xml"), DomainSpec.of("bench-big", 64, 1).toXml(
+            host.prepare(Spawn.of("bench-big", big.imageId()).withImagesType("qcow2")).disk().diskXml()));
+        PreparedDisk disk = host.prepare(Spawn.of("bench-boot", small.imageId()).withImagesType("qcow2")).disk();
+        domXml = Files.writeString(d.resolve("boot.xml"), DomainSpec.of(domain, 64, 1).toXml(disk.diskXml()));
+      }
       Timings.exec(List.of("virsh", "-c", URI, "define", domXml.toString()));
       try {
         Timings t = timings(always, interval, bigXml, big, domain);
         t.run(opts.runs);
         ObjectNode header = Output.ok().put("benchmark", "boot").put("size_mib", opts.sizeMib)
-            .put("runs", opts.runs).put("domain_type", DomainXml.type());
+            .put("runs", opts.runs).put("domain_type", DomainSpec.domainType());
         BenchReport r = new BenchReport("bench boot: " + opts.sizeMib + " MiB base, medians of " + opts.runs
             + " side-by-side rounds", t, header)
             .ratio("before-boot check (hook, recheck=always)", "sha256sum of the base", 0.35);

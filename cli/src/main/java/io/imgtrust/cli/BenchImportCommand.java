@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
-import io.imgtrust.core.config.ImgtrustConfig;
-import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.Backends;
-import io.imgtrust.core.spi.ImageBackend;
-import io.imgtrust.core.spi.SpawnRequest;
+import io.imgtrust.host.ImgtrustHost;
+import io.imgtrust.host.Spawn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,20 +31,19 @@ final class BenchImportCommand implements Callable<Integer> {
     Root root = (Root) bench.spec.parent().userObject();
     return opts.inWorkDir(d -> {
       Path config = BenchOptions.config(d, "imgtrust.conf", "");
-      ImgtrustConfig conf = ConfigLoader.load(config);
-      ImageCache cache = ImageCache.open(conf);
-      BackendContext ctx = BackendContext.of(conf, cache);
       boolean ploop = Backends.providers(getClass().getClassLoader()).containsKey("ploop");
       Timings t = new Timings();
       List<String[]> ratios = new ArrayList<>();
-      for (String kind : List.of("random", "mostly-zero")) {
-        CacheEntry e = fill(cache, d, kind);
-        addFlat(t, ctx, config, e, kind, d, ratios);
-        if (ploop) {
-          addPloop(t, ctx, config, e, kind, d, ratios);
+      try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
+        for (String kind : List.of("random", "mostly-zero")) {
+          CacheEntry e = fill(host.cache(), d, kind);
+          addFlat(t, host, config, e, kind, d, ratios);
+          if (ploop) {
+            addPloop(t, host, config, e, kind, d, ratios);
+          }
         }
+        t.run(opts.runs);
       }
-      t.run(opts.runs);
       ObjectNode header = Output.ok().put("benchmark", "import").put("size_mib", opts.sizeMib)
           .put("runs", opts.runs).put("cores", Runtime.getRuntime().availableProcessors());
       BenchReport r = new BenchReport("bench import: " + opts.sizeMib + " MiB images, medians of " + opts.runs
@@ -69,15 +66,14 @@ final class BenchImportCommand implements Callable<Integer> {
     return BenchOptions.fillCache(cache, src, "bench-" + kind);
   }
 
-  private static void addFlat(Timings t, BackendContext ctx, Path config, CacheEntry e, String kind, Path d,
-      List<String[]> ratios) throws Exception {
-    ImageBackend flat = Backends.fromConfig(ctx, "flat");
+  private static void addFlat(Timings t, ImgtrustHost host, Path config, CacheEntry e, String kind, Path d,
+      List<String[]> ratios) {
     Path out = d.resolve("cp-" + kind);
     String jvm = kind + ": flat import, in JVM";
     String cpSync = kind + ": cp --sparse=always + sync";
     String cpSha = kind + ": cp + sha256sum";
-    t.add(jvm, inJvm(flat, "jvm-flat-" + kind, e));
-    t.add(kind + ": imgtrust spawn flat (whole command)", spawn(flat, config, "cmd-flat-" + kind, e, "flat"));
+    t.add(jvm, inJvm(host, Spawn.of("jvm-flat-" + kind, e.imageId()).withImagesType("flat")));
+    t.add(kind + ": imgtrust spawn flat (whole command)", spawn(host, config, Spawn.of("cmd-flat-" + kind, e.imageId()).withImagesType("flat")));
     t.add(cpSync, Timings.commands(removeAndSync(out), List.of(
         List.of("cp", "--sparse=always", e.file().toString(), out.toString()), List.of("sync"))));
     t.add(cpSha, Timings.commands(removeAndSync(out), List.of(List.of("cp", e.file().toString(), out.toString()),
@@ -86,40 +82,39 @@ final class BenchImportCommand implements Callable<Integer> {
     ratios.add(new String[] {jvm, cpSha, "0.35"});
   }
 
-  private static void addPloop(Timings t, BackendContext ctx, Path config, CacheEntry e, String kind, Path d,
-      List<String[]> ratios) throws Exception {
-    ImageBackend ploop = Backends.fromConfig(ctx, "ploop");
+  private static void addPloop(Timings t, ImgtrustHost host, Path config, CacheEntry e, String kind, Path d,
+      List<String[]> ratios) {
     Path out = d.resolve("qemu-" + kind + ".hds");
     String jvm = kind + ": ploop import, in JVM";
     String qemu = kind + ": qemu-img convert -O parallels";
-    t.add(jvm, inJvm(ploop, "jvm-ploop-" + kind, e));
-    t.add(kind + ": imgtrust spawn ploop (whole command)", spawn(ploop, config, "cmd-ploop-" + kind, e, "ploop"));
+    t.add(jvm, inJvm(host, Spawn.of("jvm-ploop-" + kind, e.imageId()).withImagesType("ploop")));
+    t.add(kind + ": imgtrust spawn ploop (whole command)", spawn(host, config, Spawn.of("cmd-ploop-" + kind, e.imageId()).withImagesType("ploop")));
     t.add(qemu, Timings.commands(removeAndSync(out), List.of(List.of("qemu-img", "convert", "-f", "raw", "-O",
         "parallels", e.file().toString(), out.toString()))));
     ratios.add(new String[] {jvm, qemu, "1.0"});
   }
 
-  private static Timings.Step inJvm(ImageBackend b, String instance, CacheEntry e) {
+  private static Timings.Step inJvm(ImgtrustHost host, Spawn spawn) {
     return new Timings.Step() {
       @Override
       public void before() throws Exception {
-        b.remove(instance, "disk");
+        host.remove(spawn, false);
         Timings.exec(List.of("sync"));
       }
 
       @Override
       public void run() throws Exception {
-        b.prepare(SpawnRequest.of(instance, e));
+        host.prepare(spawn);
       }
     };
   }
 
-  private static Timings.Step spawn(ImageBackend b, Path config, String instance, CacheEntry e, String type) {
+  private static Timings.Step spawn(ImgtrustHost host, Path config, Spawn spawn) {
     List<String> argv = new ArrayList<>(BenchVerifyCommand.launcher());
-    argv.addAll(List.of("--config", config.toString(), "spawn", "--instance", instance, "--image", e.imageId(),
-        "--images-type", type));
+    argv.addAll(List.of("--config", config.toString(), "spawn", "--instance", spawn.instance(), "--image",
+        spawn.imageId(), "--images-type", spawn.imagesType().orElseThrow()));
     return Timings.commands(() -> {
-      b.remove(instance, "disk");
+      host.remove(spawn, false);
       Timings.exec(List.of("sync"));
     }, List.of(argv));
   }

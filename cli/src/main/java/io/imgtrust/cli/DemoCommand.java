@@ -18,6 +18,7 @@ import io.imgtrust.core.metadata.SignatureProperties;
 import io.imgtrust.core.signature.ImageSigner;
 import io.imgtrust.core.verify.ImageVerifier;
 import io.imgtrust.core.verify.VerificationReport;
+import io.imgtrust.host.ImgtrustHost;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -92,7 +93,13 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void cacheStory(ImgtrustConfig config, Path image, ImageMetadata meta) throws Exception {
-    ImageCache cache = ImageCache.open(config);
+    try (ImgtrustHost host = ImgtrustHost.open(config)) {
+      cacheStory(host, image, meta);
+    }
+  }
+
+  private void cacheStory(ImgtrustHost host, Path image, ImageMetadata meta) throws Exception {
+    ImageCache cache = host.cache();
     CacheEntry e = cache.add(image, meta);
     step("cache add: " + e.file() + " filled (verified while copied), read-only, record sealed with the host key");
     step("cache verify: OK, " + cache.verify(meta.id()).bytesHashed() + " bytes rechecked chunk by chunk");
@@ -112,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
     step("cache add again: refilled from the download; cache verify OK, " + cache.verify(meta.id()).bytesHashed()
         + " bytes");
     if (!noBackends) {
-      new DemoBackends(config, cache, image, meta, this::step).run(!noBoot && libvirtReachable());
+      new DemoBackends(host, image, meta, this::step).run(!noBoot && libvirtReachable());
     }
   }
 

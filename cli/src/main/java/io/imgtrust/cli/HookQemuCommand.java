@@ -2,10 +2,8 @@ package io.imgtrust.cli;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ImgtrustConfig;
-import io.imgtrust.core.spi.BackendContext;
-import io.imgtrust.core.spi.Backends;
+import io.imgtrust.host.ImgtrustHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,10 +54,8 @@ final class HookQemuCommand implements Callable<Integer> {
     }
     Logging.context("hook qemu " + domain);
     ImgtrustConfig config = hook.root.loadConfig();
-    try {
-      ImageCache cache = ImageCache.open(config);
-      Backends.fromConfig(BackendContext.of(config, cache), "qcow2")
-          .beforeBoot(new String(xml, StandardCharsets.UTF_8));
+    try (ImgtrustHost host = ImgtrustHost.open(config)) {
+      host.beforeBoot(new String(xml, StandardCharsets.UTF_8));
     } catch (ImageTrustException e) {
       log.error("domain {}: start refused: {}: {}", domain, e.reason(), e.getMessage());
       throw e;

@@ -1,15 +1,11 @@
 package io.imgtrust.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imgtrust.core.cache.CacheEntry;
-import io.imgtrust.core.cache.ImageCache;
-import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.metadata.GlanceMetadata;
-import io.imgtrust.core.spi.BackendContext;
-import io.imgtrust.core.spi.Backends;
-import io.imgtrust.core.spi.ImageBackend;
-import io.imgtrust.core.spi.PreparedDisk;
-import io.imgtrust.core.spi.SpawnRequest;
+import io.imgtrust.host.DomainSpec;
+import io.imgtrust.host.ImgtrustHost;
+import io.imgtrust.host.Spawn;
+import io.imgtrust.host.Spawned;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,53 +59,43 @@ final class SpawnCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "--file and --meta go together");
     }
-    SpawnRequest.requirePlainNames(instance, "disk");
-    ImgtrustConfig config = root.loadConfig();
-    ObjectNode timings = Output.object();
-    long t0 = System.nanoTime();
-    ImageCache cache = ImageCache.open(config);
-    ImageBackend backend = Backends.fromConfig(BackendContext.of(config, cache), imagesType);
-    CacheEntry entry = file != null ? cache.add(file, GlanceMetadata.read(meta),
-        Progress.forTerminal("fill " + image, root.json)) : cache.entry(image);
-    if (!entry.imageId().equals(image)) {
-      throw io.imgtrust.core.ImageTrustException.of(io.imgtrust.core.Reason.USAGE,
-          "--image " + image + " but --meta describes image " + entry.imageId());
-    }
-    long t1 = System.nanoTime();
-    timings.put("cache_ms", (t1 - t0) / 1_000_000);
-    SpawnRequest req = SpawnRequest.of(instance, entry)
-        .withProgress(Progress.forTerminal("import " + instance, root.json));
+    Spawn spawn = Spawn.of(instance, image).withProgress(Progress.forTerminal("fill " + image, root.json),
+        Progress.forTerminal("import " + instance, root.json));
     if (size != null) {
-      req = req.withSize(Sizes.parse(size));
+      spawn = spawn.withSize(Sizes.parse(size));
     }
-    PreparedDisk disk = backend.prepare(req);
-    timings.put("prepare_ms", (System.nanoTime() - t1) / 1_000_000);
-    ObjectNode domain = null;
-    if (boot) {
-      try {
-        domain = LibvirtBoot.boot(config.string(io.imgtrust.core.config.Key.CONNECTION_URI), instance, disk, backend);
-      } catch (io.imgtrust.core.ImageTrustException | RuntimeException e) {
-        backend.remove(instance, "disk");
-        throw e;
-      }
+    if (imagesType != null) {
+      spawn = spawn.withImagesType(imagesType);
     }
-    ObjectNode o = Output.ok().put("instance", instance).put("image_id", image)
-        .put("backend", backend.describe());
-    o.putObject("disk").put("target", disk.target()).put("xml", disk.diskXml());
-    o.set("verification", Output.mapper().valueToTree(disk.report()));
-    o.set("timings", timings);
-    if (domain != null) {
-      o.set("domain", domain);
+    if (file != null) {
+      spawn = spawn.withDownload(file, GlanceMetadata.read(meta));
     }
-    List<String> text = new ArrayList<>();
-    text.add("prepared " + disk.target() + " for instance " + instance + " (" + backend.describe() + ")");
-    disk.report().forEach((k, v) -> text.add("  " + k + ": " + v));
-    text.add("  " + disk.diskXml());
-    if (domain != null) {
-      text.add("domain " + instance + " " + domain.get("state").asText() + " (" + domain.get("type").asText()
-          + ", started in " + domain.get("start_ms").asText() + " ms)");
+    try (ImgtrustHost host = ImgtrustHost.open(root.loadConfig())) {
+      Spawned s = boot ? host.boot(spawn, DomainSpec.of(instance, 256, 1)) : host.prepare(spawn);
+      root.output().success(json(s), text(s));
     }
-    root.output().success(o, text);
     return 0;
+  }
+
+  private ObjectNode json(Spawned s) {
+    ObjectNode o = Output.ok().put("instance", instance).put("image_id", image).put("backend", s.backend());
+    o.putObject("disk").put("target", s.disk().target()).put("xml", s.disk().diskXml());
+    o.set("verification", Output.mapper().valueToTree(s.disk().report()));
+    ObjectNode timings = o.putObject("timings");
+    s.timingsMs().forEach(timings::put);
+    s.domain().ifPresent(d -> o.putObject("domain").put("name", d.name()).put("uri", d.uri()).put("type", d.type())
+        .put("state", d.state()).put("define_ms", d.defineMs()).put("before_boot_ms", d.beforeBootMs())
+        .put("start_ms", d.startMs()));
+    return o;
+  }
+
+  private List<String> text(Spawned s) {
+    List<String> text = new ArrayList<>();
+    text.add("prepared " + s.disk().target() + " for instance " + instance + " (" + s.backend() + ")");
+    s.disk().report().forEach((k, v) -> text.add("  " + k + ": " + v));
+    text.add("  " + s.disk().diskXml());
+    s.domain().ifPresent(d -> text.add("domain " + d.name() + " " + d.state() + " (" + d.type() + ", started in "
+        + d.startMs() + " ms)"));
+    return text;
   }
 }

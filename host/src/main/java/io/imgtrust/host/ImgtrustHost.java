@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       the disk removed; a domain of that name that already existed is left untouched ({@code TARGET_EXISTS}).
  *   <li>{@link #beforeBoot}: the check the libvirt hook runs on {@code prepare begin} (the qcow2 backend's chain
  *       check, whatever images_type is).
- *   <li>{@link #remove}: removes an instance's disk, and its domain first when asked.
+ *   <li>{@link #remove(String, boolean)}: removes an instance's disk, and its domain first when asked.
  * </ul>
  *
  * <p>Thread-safe: spawns of different instances may run concurrently. Failures are typed
@@ -134,12 +134,25 @@ public final class ImgtrustHost implements AutoCloseable {
    */
   public void remove(String instance, boolean undefineDomain) throws ImageTrustException {
     checkOpen();
+    ImageBackend madeHere = madeBy.get(instance);
+    remove(instance, madeHere != null ? madeHere : backends.get(null), undefineDomain);
+  }
+
+  /**
+   * Removes what {@code spawn} made, through the backend it names (its images_type, else the configured one), also
+   * when another process made it; otherwise as {@link #remove(String, boolean)}.
+   */
+  public void remove(Spawn spawn, boolean undefineDomain) throws ImageTrustException {
+    checkOpen();
+    remove(spawn.instance(), backends.get(spawn.imagesType().orElse(null)), undefineDomain);
+  }
+
+  private void remove(String instance, ImageBackend backend, boolean undefineDomain) throws ImageTrustException {
     SpawnRequest.requirePlainNames(instance, DISK);
     if (undefineDomain) {
       libvirt.destroyAndUndefine(instance);
     }
-    ImageBackend backend = madeBy.get(instance);
-    (backend != null ? backend : backends.get(null)).remove(instance, DISK);
+    backend.remove(instance, DISK);
     madeBy.remove(instance);
   }
 
