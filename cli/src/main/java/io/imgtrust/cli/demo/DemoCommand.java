@@ -1,7 +1,9 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableSet;
+import io.imgtrust.cli.Output;
+import io.imgtrust.cli.Root;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
@@ -45,7 +47,7 @@ import picocli.CommandLine.ParentCommand;
         + "through flat, qcow2 and ploop (and boot the qcow2 instance where libvirtd is reachable); rot the base "
         + "again and show each backend refusing it, and the refill.",
         "Needs no root, no network and no services. Exit 0 when every step behaved as expected."})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
   @ParentCommand Root root;
 
   @Option(names = "--dir", paramLabel = "DIR",
@@ -67,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (root.json) {
+    if (root.json()) {
       say = new PrintStream(java.io.OutputStream.nullOutputStream());
     }
     Path d = workDir();

@@ -1,6 +1,8 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
+import io.imgtrust.cli.Root;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;

@@ -1,4 +1,4 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.demo;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;

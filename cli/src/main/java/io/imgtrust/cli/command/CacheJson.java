@@ -1,6 +1,7 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
 import io.imgtrust.core.ledger.LedgerRecord;
 import java.nio.file.Path;
 

@@ -1,5 +1,7 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
+import io.imgtrust.cli.Logging;
+import io.imgtrust.cli.Output;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.io.AtomicFiles;
@@ -45,7 +47,7 @@ final class HookInstallCommand implements Callable<Integer> {
     }
     Path script = hooksDir.resolve("qemu.d").resolve(name);
     Files.createDirectories(script.getParent());
-    String config = hook.root.config == null ? "" : " --config " + quote(hook.root.config.toAbsolutePath().toString());
+    String config = hook.root.configFile() == null ? "" : " --config " + quote(hook.root.configFile().toAbsolutePath().toString());
     String body = "#!/bin/sh\n"
         + "# Installed by 'imgtrust hook install': checks qcow2 backing chains before every domain start.\n"
         + "# libvirt runs it as: 50-imgtrust DOMAIN OPERATION SUBOP EXTRA, with the domain XML on stdin.\n"

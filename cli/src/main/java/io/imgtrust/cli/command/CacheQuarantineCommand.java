@@ -1,8 +1,9 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
 import io.imgtrust.core.cache.ImageCache;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.demo;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -23,7 +23,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A throwaway CA and signing certificate for the demo. Not for production use. */
-final class DemoPki {
+public final class DemoPki {
   private final X509CertificateHolder root;
   private final KeyPair signingKey;
   private final X509CertificateHolder signing;
@@ -35,7 +35,7 @@ final class DemoPki {
   }
 
   /** A root CA valid for a day and an RSA signing certificate it issued. */
-  static DemoPki create() throws GeneralSecurityException, IOException {
+  public static DemoPki create() throws GeneralSecurityException, IOException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
     KeyPair rootKey = g.generateKeyPair();
@@ -63,16 +63,18 @@ final class DemoPki {
     }
   }
 
-  void writeRoot(Path file) throws IOException {
+  /** Writes the root CA certificate (PEM), the trust anchor. */
+  public void writeRoot(Path file) throws IOException {
     writePem(file, root);
   }
 
-  void writeSigningCertificate(Path file) throws IOException {
+  /** Writes the signing certificate (PEM) the root issued. */
+  public void writeSigningCertificate(Path file) throws IOException {
     writePem(file, signing);
   }
 
   /** Writes the private key, readable by its owner only. */
-  void writeSigningKey(Path file) throws IOException {
+  public void writeSigningKey(Path file) throws IOException {
     Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII);

@@ -1,6 +1,8 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
+import io.imgtrust.cli.Progress;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.ledger.LedgerRecord;
@@ -40,7 +42,7 @@ final class CacheAddCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ImageMetadata m = GlanceMetadata.read(meta);
     ImageCache c = ImageCache.open(cache.root.loadConfig());
-    CacheEntry e = c.add(file, m, Progress.forTerminal("fill " + m.id(), cache.root.json));
+    CacheEntry e = c.add(file, m, Progress.forTerminal("fill " + m.id(), cache.root.json()));
     ObjectNode o = Output.ok();
     o.set("entry", CacheJson.entry(e.record(), e.file()));
     List<String> text = new ArrayList<>();

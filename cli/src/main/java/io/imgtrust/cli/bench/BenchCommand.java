@@ -1,4 +1,4 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.bench;
 
 import picocli.CommandLine.Command;
 
@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         + "noisy, so every round runs every command once).",
     subcommands = {BenchVerifyCommand.class, BenchCacheCommand.class, BenchImportCommand.class,
         BenchBootCommand.class})
-final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override

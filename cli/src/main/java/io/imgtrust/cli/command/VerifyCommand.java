@@ -1,13 +1,15 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
+import io.imgtrust.cli.Root;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.metadata.GlanceMetadata;
 import io.imgtrust.core.metadata.ImageMetadata;
+import io.imgtrust.core.trust.TrustedSigner;
 import io.imgtrust.core.verify.ImageVerifier;
 import io.imgtrust.core.verify.VerificationReport;
-import io.imgtrust.core.trust.TrustedSigner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

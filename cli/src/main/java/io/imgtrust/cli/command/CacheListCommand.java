@@ -1,7 +1,8 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
 import io.imgtrust.core.cache.EntryStatus;
 import io.imgtrust.core.cache.ImageCache;
 import java.util.ArrayList;

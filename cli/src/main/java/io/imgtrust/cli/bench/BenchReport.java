@@ -1,4 +1,4 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.bench;
 
 import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;

@@ -1,7 +1,9 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
+import io.imgtrust.cli.Progress;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.ImageCache;

@@ -1,5 +1,6 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
+import io.imgtrust.cli.Root;
 import picocli.CommandLine.Command;
 
 /** {@code imgtrust cache}: the verified image cache. */

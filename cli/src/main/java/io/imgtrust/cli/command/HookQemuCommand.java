@@ -1,5 +1,6 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
+import io.imgtrust.cli.Logging;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;

@@ -1,6 +1,10 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
+import io.imgtrust.cli.Progress;
+import io.imgtrust.cli.Root;
+import io.imgtrust.cli.Sizes;
 import io.imgtrust.core.metadata.GlanceMetadata;
 import io.imgtrust.host.DomainSpec;
 import io.imgtrust.host.ImgtrustHost;
@@ -59,8 +63,8 @@ final class SpawnCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "--file and --meta go together");
     }
-    Spawn spawn = Spawn.of(instance, image).withProgress(Progress.forTerminal("fill " + image, root.json),
-        Progress.forTerminal("import " + instance, root.json));
+    Spawn spawn = Spawn.of(instance, image).withProgress(Progress.forTerminal("fill " + image, root.json()),
+        Progress.forTerminal("import " + instance, root.json()));
     if (size != null) {
       spawn = spawn.withSize(Sizes.parse(size));
     }

@@ -1,8 +1,12 @@
-package io.imgtrust.cli;
+package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import io.imgtrust.cli.Output;
+import io.imgtrust.cli.Root;
+import io.imgtrust.cli.demo.DemoPki;
+import io.imgtrust.cli.demo.Glance;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigester;
 import io.imgtrust.core.digest.ImageDigests;
