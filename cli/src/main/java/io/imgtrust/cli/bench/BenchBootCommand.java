@@ -82,7 +82,7 @@ final class BenchBootCommand implements Callable<Integer> {
     List<String> hook = new ArrayList<>(BenchVerifyCommand.launcher());
     hook.addAll(List.of("--config", always.toString(), "hook", "qemu", "bench-big", "prepare", "begin", "-"));
     return new Timings()
-        .add("before-boot check (hook, recheck=always)", () -> Timings.exec(hook, bigXml))
+        .add("before-boot check (hook, recheck=always)", () -> Timings.execWithInput(hook, bigXml))
         .add("sha256sum of the base", List.of("sha256sum", big.file().toString()))
         .add("virsh start, hook (recheck=interval hit)", start(domain, () -> installHook(interval)))
         .add("virsh start, no hook", start(domain, () -> {

@@ -75,7 +75,8 @@ final class BenchImportCommand implements Callable<Integer> {
     String cpSync = kind + ": cp --sparse=always + sync";
     String cpSha = kind + ": cp + sha256sum";
     t.add(jvm, inJvm(host, Spawn.of("jvm-flat-" + kind, e.imageId()).withImagesType("flat")));
-    t.add(kind + ": imgtrust spawn flat (whole command)", spawn(host, config, Spawn.of("cmd-flat-" + kind, e.imageId()).withImagesType("flat")));
+    t.add(kind + ": imgtrust spawn flat (whole command)",
+        spawn(host, config, Spawn.of("cmd-flat-" + kind, e.imageId()).withImagesType("flat")));
     t.add(cpSync, Timings.commands(removeAndSync(out), List.of(
         List.of("cp", "--sparse=always", e.file().toString(), out.toString()), List.of("sync"))));
     t.add(cpSha, Timings.commands(removeAndSync(out), List.of(List.of("cp", e.file().toString(), out.toString()),
@@ -90,7 +91,8 @@ final class BenchImportCommand implements Callable<Integer> {
     String jvm = kind + ": ploop import, in JVM";
     String qemu = kind + ": qemu-img convert -O parallels";
     t.add(jvm, inJvm(host, Spawn.of("jvm-ploop-" + kind, e.imageId()).withImagesType("ploop")));
-    t.add(kind + ": imgtrust spawn ploop (whole command)", spawn(host, config, Spawn.of("cmd-ploop-" + kind, e.imageId()).withImagesType("ploop")));
+    t.add(kind + ": imgtrust spawn ploop (whole command)",
+        spawn(host, config, Spawn.of("cmd-ploop-" + kind, e.imageId()).withImagesType("ploop")));
     t.add(qemu, Timings.commands(removeAndSync(out), List.of(List.of("qemu-img", "convert", "-f", "raw", "-O",
         "parallels", e.file().toString(), out.toString()))));
     ratios.add(new String[] {jvm, qemu, "1.0"});

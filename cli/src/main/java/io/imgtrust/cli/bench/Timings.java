@@ -3,7 +3,10 @@ package io.imgtrust.cli.bench;
 import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.io.CapturedRun;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,11 +14,14 @@ import java.util.Map;
 
 /**
  * Times steps side by side: every round runs each step once (the order rotates between rounds), so noise on this
- * machine hits all of them alike. Reports medians. A step is an external command (run through {@link ProcessBuilder}
- * with an argument list, output discarded, a non-zero exit fails the benchmark) or work inside this JVM; each may
- * have untimed preparation (e.g. removing the previous target and {@code sync}).
+ * machine hits all of them alike. Reports medians. A step is an external command (run through the core's
+ * {@link CapturedRun} with an argument list, output discarded, a non-zero exit fails the benchmark) or work inside
+ * this JVM; each may have untimed preparation (e.g. removing the previous target and {@code sync}).
  */
 final class Timings {
+  /** No benchmarked command may run longer than this. */
+  private static final Duration LIMIT = Duration.ofMinutes(30);
+
   /** One timed thing. */
   interface Step {
     /** Untimed preparation before each run. */
@@ -90,32 +96,28 @@ final class Timings {
     return seconds;
   }
 
-  /** Runs a command to completion, output discarded; a non-zero exit is an error. */
+  /** Runs a command to completion through the core's runner, output discarded; a non-zero exit is an error. */
   static void exec(List<String> argv) throws ImageTrustException {
-    exec(argv, null);
+    CapturedRun r = CapturedRun.run(argv, LIMIT, 0);
+    if (r.timedOut() || r.exitCode() != 0) {
+      throw ImageTrustException.of(Reason.INTERNAL, "bench command " + (r.timedOut() ? "timed out" : "exited "
+          + r.exitCode()) + ": " + String.join(" ", argv) + (r.stderr().isEmpty() ? "" : ": " + r.stderr()));
+    }
   }
 
   /** Runs a command to completion, output discarded, whatever its exit status (e.g. destroy of a stopped domain). */
   static void tryExec(List<String> argv) throws ImageTrustException {
-    try {
-      new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-          .waitFor();
-    } catch (IOException e) {
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot run " + argv.get(0) + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ImageTrustException.wrap(Reason.INTERNAL, "interrupted", e);
-    }
+    CapturedRun.run(argv, LIMIT, 0);
   }
 
-  /** Runs a command with {@code stdin} (a file, or null for none), output discarded; non-zero exit is an error. */
-  static void exec(List<String> argv, java.nio.file.Path stdin) throws ImageTrustException {
+  /**
+   * Runs a command with {@code stdin} (a file) as its standard input, output discarded; a non-zero exit is an error.
+   * The one step the core's runner cannot run (it gives every tool an empty standard input): the libvirt hook,
+   * which reads the domain XML there.
+   */
+  static void execWithInput(List<String> argv, Path stdin) throws ImageTrustException {
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    if (stdin != null) {
-      pb.redirectInput(stdin.toFile());
-    }
-    pb.environment().put("IMGTRUST_NO_BUILD", "1");
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(stdin.toFile());
     try {
       int code = pb.start().waitFor();
       if (code != 0) {

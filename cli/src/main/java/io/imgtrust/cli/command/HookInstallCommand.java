@@ -47,7 +47,8 @@ final class HookInstallCommand implements Callable<Integer> {
     }
     Path script = hooksDir.resolve("qemu.d").resolve(name);
     Files.createDirectories(script.getParent());
-    String config = hook.root.configFile() == null ? "" : " --config " + quote(hook.root.configFile().toAbsolutePath().toString());
+    Path configFile = hook.root.configFile();
+    String config = configFile == null ? "" : " --config " + quote(configFile.toAbsolutePath().toString());
     String body = "#!/bin/sh\n"
         + "# Installed by 'imgtrust hook install': checks qcow2 backing chains before every domain start.\n"
         + "# libvirt runs it as: 50-imgtrust DOMAIN OPERATION SUBOP EXTRA, with the domain XML on stdin.\n"
