@@ -28,11 +28,10 @@ class CacheFormatIT {
   @BeforeAll
   static void setUp() throws Exception {
     String common = "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\n[verification]\n"
-        + "host_key_file = " + dir.resolve("host.key") + "\n";
+        + "host_key_file = " + dir.resolve("host.key") + "\n" + ItFiles.NOT_IMMUTABLE;
     defaults = Files.writeString(dir.resolve("defaults.conf"), common);
-    vmdkAllowed = Files.writeString(dir.resolve("vmdk.conf"),
-        common + "[image_cache]\nallowed_disk_formats = raw,qcow2,vmdk\n");
-    smallLimit = Files.writeString(dir.resolve("small.conf"), common + "[image_cache]\nmax_virtual_size = 1M\n");
+    vmdkAllowed = Files.writeString(dir.resolve("vmdk.conf"), common + "allowed_disk_formats = raw,qcow2,vmdk\n");
+    smallLimit = Files.writeString(dir.resolve("small.conf"), common + "max_virtual_size = 1M\n");
     cacheDir = dir.resolve("instances/_base");
   }
 

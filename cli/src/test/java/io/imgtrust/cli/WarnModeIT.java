@@ -38,7 +38,7 @@ class WarnModeIT {
     metrics = Files.createDirectories(dir.resolve("metrics")).resolve("imgtrust.prom");
     Path c = dir.resolve("imgtrust-" + mode + ".conf");
     Files.writeString(c, "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\nlog_file = " + log
-        + "\n[image_cache]\nmetrics_file = " + metrics + "\n[verification]\nhost_key_file = "
+        + "\n[image_cache]\nimmutable_files = false\nmetrics_file = " + metrics + "\n[verification]\nhost_key_file = "
         + dir.resolve("host.key") + "\nmode = " + mode + "\n");
     return c;
   }
