@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link ImgtrustHost} with the core's test-copy backend and a counting probe backend; no libvirt. */
+/** {@link ImgtrustHost} with the core's test-copy backend and probe backends; libvirt only as its in-process test driver. */
 class ImgtrustHostTest {
   private static final byte[] IMAGE = CacheFixture.randomImage(3 << 20, 7);
 
@@ -150,6 +150,25 @@ class ImgtrustHostTest {
     CacheFixture flat = CacheFixture.create(dir.resolve("flat"), "[libvirt]\nimages_type = flat");
     try (ImgtrustHost host = ImgtrustHost.open(flat.conf)) {
       refused(Reason.MALFORMED_DOMAIN, () -> host.beforeBoot("<domain><devices>"));
+    }
+  }
+
+  @Test
+  void boot_beforeBootRefuses_domainUndefinedAndDiskRemoved() throws Exception {
+    // libvirt's test driver: in-process, no daemon, shared by the connections of this process.
+    CacheFixture fake = CacheFixture.create(dir.resolve("fake"), "[libvirt]\nconnection_uri = test:///default");
+    fake.add("img-1", IMAGE);
+    try (ImgtrustHost host = ImgtrustHost.open(fake.conf)) {
+      Spawn spawn = Spawn.of("vm-refused", "img-1").withImagesType("refusing-probe");
+      refused(Reason.UNSAFE_DOMAIN, () -> host.boot(spawn, DomainSpec.of("vm-refused", 64, 1)));
+
+      assertThat(RefusingProbeProvider.DISKS).doesNotContain("vm-refused");
+      org.libvirt.Connect c = new org.libvirt.Connect("test:///default", true);
+      try {
+        assertThat(c.listDefinedDomains()).doesNotContain("vm-refused");
+      } finally {
+        c.close();
+      }
     }
   }
 }
