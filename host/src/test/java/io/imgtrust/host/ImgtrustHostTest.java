@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link ImgtrustHost} with core's test-copy backend and probe backends; libvirt only as its in-process test driver. */
+/** {@link ImgtrustHost} with test-copy and probe backends; libvirt only as its in-process test driver. */
 class ImgtrustHostTest {
   private static final byte[] IMAGE = CacheFixture.randomImage(3 << 20, 7);
 
