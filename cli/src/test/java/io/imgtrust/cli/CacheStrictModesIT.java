@@ -26,7 +26,7 @@ class CacheStrictModesIT {
   void setUp() throws Exception {
     config = dir.resolve("imgtrust.conf");
     Files.writeString(config, "[DEFAULT]\ninstances_path = " + dir.resolve("instances") + "\n[verification]\n"
-        + "host_key_file = " + dir.resolve("keys/host.key") + "\n[image_cache]\nlock_timeout_seconds = "
+        + "host_key_file = " + dir.resolve("keys/host.key") + "\n[image_cache]\nimmutable_files = false\nlock_timeout_seconds = "
         + LOCK_TIMEOUT_SECONDS + "\n");
     base = dir.resolve("instances/_base");
     Path image = dir.resolve("image.raw");
