@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * with {@code -v}) go to {@code log_file}, or to {@value #HOOK_LOG} when that is empty, or nowhere when the file
  * cannot be written (logging never fails a boot).
  */
-final class Logging {
+public final class Logging {
   /** Where the hook logs when {@code log_file} is empty. */
   static final Path HOOK_LOG = Path.of("/var/log/imgtrust/hook.log");
 
@@ -61,7 +61,7 @@ final class Logging {
   }
 
   /** Where log lines of this command go under {@code config}: {@code log_file}, the hook's default, or stderr. */
-  static Optional<Path> file(ImgtrustConfig config, boolean forHook) {
+  public static Optional<Path> file(ImgtrustConfig config, boolean forHook) {
     String f = config.string(Key.LOG_FILE);
     return !f.isEmpty() ? Optional.of(Path.of(f)) : forHook ? Optional.of(HOOK_LOG) : Optional.empty();
   }
@@ -91,7 +91,7 @@ final class Logging {
   }
 
   /** What the lines of this process name in a log file, e.g. the hook's domain. */
-  static void context(String c) {
+  public static void context(String c) {
     if (target != null) {
       target.context(c);
     }

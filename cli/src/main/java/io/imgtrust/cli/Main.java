@@ -1,5 +1,8 @@
 package io.imgtrust.cli;
 
+import io.imgtrust.cli.bench.BenchCommand;
+import io.imgtrust.cli.command.Commands;
+import io.imgtrust.cli.demo.DemoCommand;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -23,11 +26,7 @@ public final class Main {
 
   private static Map<String, Supplier<Object>> commands() {
     Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-    m.put("verify", VerifyCommand::new);
-    m.put("sign", SignCommand::new);
-    m.put("cache", CacheCommand::new);
-    m.put("spawn", SpawnCommand::new);
-    m.put("hook", HookCommand::new);
+    m.putAll(Commands.all());
     m.put("demo", DemoCommand::new);
     m.put("bench", BenchCommand::new);
     return m;

@@ -13,7 +13,7 @@ import java.util.Map;
  * Prints a command's result: one JSON object on stdout with {@code --json}, otherwise readable lines. Failures go to
  * stderr as one line ({@code imgtrust: REASON: message}) or, with {@code --json}, as a JSON object on stdout.
  */
-final class Output {
+public final class Output {
   /** Made on first use: text output never pays for a mapper. */
   private static final class Mapper {
     static final ObjectMapper INSTANCE = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -23,7 +23,8 @@ final class Output {
   private final PrintStream out;
   private final PrintStream err;
 
-  Output(boolean json) {
+  /** Output on stdout/stderr; JSON objects when {@code json}, else text. */
+  public Output(boolean json) {
     this(json, System.out, System.err);
   }
 
@@ -33,27 +34,28 @@ final class Output {
     this.err = err;
   }
 
-  boolean json() {
+  /** True with {@code --json}: results are JSON objects on stdout. */
+  public boolean json() {
     return json;
   }
 
   /** The shared JSON mapper. */
-  static ObjectMapper mapper() {
+  public static ObjectMapper mapper() {
     return Mapper.INSTANCE;
   }
 
   /** A fresh JSON object. */
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
   }
 
   /** A fresh result object, {@code "ok": true}. */
-  static ObjectNode ok() {
+  public static ObjectNode ok() {
     return object().put("ok", true);
   }
 
   /** Prints a success: the JSON object, or the text lines. */
-  void success(ObjectNode result, List<String> text) {
+  public void success(ObjectNode result, List<String> text) {
     if (json) {
       out.println(result.toPrettyString());
     } else {

@@ -4,7 +4,7 @@ import io.imgtrust.core.digest.CopyProgress;
 import java.io.PrintStream;
 
 /** A progress bar on the terminal (stderr), redrawn at most every 100 ms; silent when not on a terminal. */
-final class Progress implements CopyProgress {
+public final class Progress implements CopyProgress {
   private final String label;
   private final PrintStream err;
   private long lastDraw;
@@ -15,7 +15,7 @@ final class Progress implements CopyProgress {
   }
 
   /** A bar when stdout is a terminal and the output is not JSON; otherwise nothing. */
-  static CopyProgress forTerminal(String label, boolean json) {
+  public static CopyProgress forTerminal(String label, boolean json) {
     return json || System.console() == null ? CopyProgress.NONE : new Progress(label, System.err);
   }
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         " 3:verification refused the image (digest, signature, certificate, unsafe image)",
         " 4:backend or host failure (I/O, no space, libvirt, Ceph, LVM)",
         " 1:anything unexpected"})
-final class Root implements java.util.concurrent.Callable<Integer> {
+public final class Root implements java.util.concurrent.Callable<Integer> {
   /** Used when --config is not given and the file exists. */
   static final Path DEFAULT_CONFIG = Path.of("/etc/imgtrust/imgtrust.conf");
 
@@ -43,7 +43,7 @@ final class Root implements java.util.concurrent.Callable<Integer> {
   }
 
   /** The effective configuration; from now on log lines go to its {@code log_file}, if any. */
-  ImgtrustConfig loadConfig() throws ImageTrustException {
+  public ImgtrustConfig loadConfig() throws ImageTrustException {
     Path file = config;
     if (file == null && System.getenv("IMGTRUST_CONFIG") != null) {
       file = Path.of(System.getenv("IMGTRUST_CONFIG"));
@@ -56,7 +56,18 @@ final class Root implements java.util.concurrent.Callable<Integer> {
     return loaded;
   }
 
-  Output output() {
+  /** Where results and failures are printed: text, or JSON with {@code --json}. */
+  public Output output() {
     return new Output(json);
+  }
+
+  /** True with {@code --json}. */
+  public boolean json() {
+    return json;
+  }
+
+  /** The file given with {@code --config}, or null. */
+  public Path configFile() {
+    return config;
   }
 }

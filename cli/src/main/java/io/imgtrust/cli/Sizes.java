@@ -8,13 +8,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses disk sizes as operators write them: {@code 20} (GiB), {@code 20G}, {@code 512M}, {@code 4096B}. */
-final class Sizes {
+public final class Sizes {
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(?:I?B)?");
 
   private Sizes() {}
 
   /** Bytes, rounded up to a multiple of 512. A bare number is GiB. */
-  static long parse(String text) throws ImageTrustException {
+  public static long parse(String text) throws ImageTrustException {
     Matcher m = SIZE.matcher(text.strip().toUpperCase(Locale.ROOT));
     if (!m.matches()) {
       throw ImageTrustException.of(Reason.USAGE, "--size '" + text + "' is not a size (e.g. 20, 20G, 512M)");

@@ -3,44 +3,44 @@ package io.imgtrust.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.cache.CacheEntry;
-import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
-import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.metadata.GlanceMetadata;
 import io.imgtrust.core.metadata.ImageMetadata;
-import io.imgtrust.core.spi.BackendContext;
-import io.imgtrust.core.spi.Backends;
-import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
-import io.imgtrust.core.spi.SpawnRequest;
+import io.imgtrust.host.DomainSpec;
+import io.imgtrust.host.ImgtrustHost;
+import io.imgtrust.host.Spawn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Java API as a driver's spawn path calls it; the README quotes {@link #spawn} verbatim. */
+/** The Java API as a driver calls it; the README quotes {@link #start} and {@link #spawn} verbatim. */
 class DriverApiExampleTest {
   @TempDir Path dir;
 
   // README example begins
-  /** A driver's spawn path: fill or take the cache entry, prepare the disk, check it right before boot. */
-  static PreparedDisk spawn(Path configFile, Path download, Path glanceJson, String instance)
+  /** Once, when the driver starts: the cache and the backends, held until the driver stops ({@code close()}). */
+  static ImgtrustHost start(Path configFile) throws ImageTrustException {
+    return ImgtrustHost.open(ConfigLoader.load(configFile));            // nova.conf-style INI
+  }
+
+  /** Each spawn: fill or take the cache entry, prepare the disk, check it right before boot. */
+  static PreparedDisk spawn(ImgtrustHost host, Path download, Path glanceJson, String instance)
       throws ImageTrustException {
-    ImgtrustConfig config = ConfigLoader.load(configFile);            // nova.conf-style INI
-    ImageCache cache = ImageCache.open(config);                        // <instances_path>/_base
-    ImageBackend backend = Backends.fromConfig(BackendContext.of(config, cache), null);  // images_type
-    ImageMetadata meta = GlanceMetadata.read(glanceJson);              // GET /v2/images/{id}
-    CacheEntry entry = cache.add(download, meta);                      // verify, convert, seal (a hit is free)
-    PreparedDisk disk = backend.prepare(SpawnRequest.of(instance, entry).withSize(20L << 30));
-    // ... define the domain with disk.diskXml(), then, right before starting it:
-    backend.beforeBoot(domainXmlOf(instance, disk));
+    ImageMetadata meta = GlanceMetadata.read(glanceJson);               // GET /v2/images/{id}
+    Spawn spawn = Spawn.of(instance, meta.id()).withSize(20L << 30)
+        .withDownload(download, meta);                                  // verify, convert, seal (a hit is free)
+    PreparedDisk disk = host.prepare(spawn).disk();                     // images_type selects the backend
+    // ... define the domain with disk.diskXml(), then, right before starting it (what the libvirt hook runs):
+    host.beforeBoot(domainXmlOf(instance, disk));
+    // host.boot(spawn, DomainSpec.of(instance, 2048, 2)) does all of it, undone on any failure.
     return disk;
   }
   // README example ends
 
   private static String domainXmlOf(String instance, PreparedDisk disk) {
-    return DomainXml.of(instance, disk.diskXml(), 256);
+    return DomainSpec.of(instance, 256, 1).toXml(disk.diskXml());
   }
 
   @Test
@@ -51,9 +51,11 @@ class DriverApiExampleTest {
     String sha = ItFiles.writeImage(download, 5L << 20, 3, 0);
     Path glance = ItFiles.meta(dir, "api-1", "raw", download, sha);
 
-    PreparedDisk disk = spawn(config, download, glance, "vm-api");
+    try (ImgtrustHost host = start(config)) {
+      PreparedDisk disk = spawn(host, download, glance, "vm-api");
 
-    assertThat(Files.size(Path.of(disk.target()))).isEqualTo(20L << 30);
-    assertThat(disk.report()).containsEntry("bytes_verified", 5L << 20);
+      assertThat(Files.size(Path.of(disk.target()))).isEqualTo(20L << 30);
+      assertThat(disk.report()).containsEntry("bytes_verified", 5L << 20);
+    }
   }
 }

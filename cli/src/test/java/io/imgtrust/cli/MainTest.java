@@ -219,9 +219,4 @@ class MainTest {
 
     assertThat(json().get("reason").asText()).isEqualTo("USAGE");
   }
-
-  @Test
-  void hookInstall_quote_survivesSingleQuotes() {
-    assertThat(HookInstallCommand.quote("/a b/it's")).isEqualTo("'/a b/it'\\''s'");
-  }
 }

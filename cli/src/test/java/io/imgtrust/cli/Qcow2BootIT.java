@@ -6,6 +6,7 @@ import static io.imgtrust.cli.ItFiles.writeImage;
 import static io.imgtrust.cli.Launcher.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imgtrust.host.DomainSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -266,7 +267,7 @@ class Qcow2BootIT {
   }
 
   private static OpensslPki.Result defineAndStart(String name, String disk) throws Exception {
-    Path xml = Files.writeString(dir.resolve(name + ".xml"), DomainXml.of(name, disk, 128));
+    Path xml = Files.writeString(dir.resolve(name + ".xml"), DomainSpec.of(name, 128, 1).toXml(disk));
     tool("virsh", "-c", URI, "define", xml.toString());
     return tryTool("virsh", "-c", URI, "start", name);
   }
@@ -279,7 +280,7 @@ class Qcow2BootIT {
     String disk = "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + ov + "'/>"
         + pinnedBase("") + "<target dev='vda' bus='virtio'/></disk>";
 
-    OpensslPki.Result direct = hook(DomainXml.of(d, disk, 128));
+    OpensslPki.Result direct = hook(DomainSpec.of(d, 128, 1).toXml(disk));
     OpensslPki.Result start = defineAndStart(d, disk);
 
     assertThat(direct.exitCode()).isEqualTo(3);
@@ -302,7 +303,7 @@ class Qcow2BootIT {
       tool("qemu-img", "create", "-f", format, "-b", base().toString(), "-F", "raw", ov.toString());
     }
 
-    OpensslPki.Result r = hook(DomainXml.of("x", overlayDisk(format, ov, ""), 128));
+    OpensslPki.Result r = hook(DomainSpec.of("x", 128, 1).toXml(overlayDisk(format, ov, "")));
 
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.stderr()).startsWith("imgtrust: UNSAFE_IMAGE").contains("vda (" + ov + ")");
@@ -323,7 +324,7 @@ class Qcow2BootIT {
     tool("virsh", "-c", URI, "pool-start", POOL);
     String vol = cached.getFileName().toString();
 
-    OpensslPki.Result writable = hook(DomainXml.of("x", volumeDisk(vol, "", ""), 128));
+    OpensslPki.Result writable = hook(DomainSpec.of("x", 128, 1).toXml(volumeDisk(vol, "", "")));
     assertThat(writable.exitCode()).isEqualTo(3);
     assertThat(writable.stderr()).contains("imgtrust: UNSAFE_DOMAIN").contains(cached.toString());
 
@@ -347,10 +348,9 @@ class Qcow2BootIT {
         .replace("[DEFAULT]\n", "[DEFAULT]\nlog_file = " + log + "\n"));
     Path ov = dir.resolve("logged.qcow2");
     tool("qemu-img", "create", "-f", "qcow2", "-b", base().toString(), "-F", "raw", ov.toString());
-    String xml = DomainXml.of("x", overlayDisk("qcow2", ov, pinnedBase(NO_DAC))
+    String xml = DomainSpec.of("x", 128, 1).toXml(overlayDisk("qcow2", ov, pinnedBase(NO_DAC))
         + "<disk type='block' device='disk'><source dev='/dev/imgtrust-it-none'/><target dev='vdb'/></disk>"
-        + "<disk type='network' device='disk'><source protocol='rbd' name='pool/img'/><target dev='vdc'/></disk>",
-        128);
+        + "<disk type='network' device='disk'><source protocol='rbd' name='pool/img'/><target dev='vdc'/></disk>");
 
     OpensslPki.Result r = hook(conf, xml, "-v");
 

@@ -7,6 +7,7 @@ import static io.imgtrust.cli.Launcher.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imgtrust.host.DomainSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,7 +103,7 @@ class SpawnIT {
     assertThat(r.exitCode()).as(r.describe()).isZero();
     String domain = "imgtrust-it-flat-" + ProcessHandle.current().pid();
     Path xml = dir.resolve(domain + ".xml");
-    Files.writeString(xml, DomainXml.of(domain, json(r).at("/disk/xml").asText(), 64));
+    Files.writeString(xml, DomainSpec.of(domain, 64, 1).toXml(json(r).at("/disk/xml").asText()));
     try {
       tool("virsh", "-c", "qemu:///system", "define", xml.toString());
       tool("virsh", "-c", "qemu:///system", "start", domain);
@@ -261,7 +262,7 @@ class SpawnIT {
   @Test
   void spawnFlat_bootOntoExistingDomainName_refusedAndDiskRemoved() throws Exception {
     String d = "imgtrust-it-taken-" + ProcessHandle.current().pid();
-    Path xml = Files.writeString(dir.resolve(d + ".xml"), DomainXml.of(d, "", 64));
+    Path xml = Files.writeString(dir.resolve(d + ".xml"), DomainSpec.of(d, 64, 1).toXml(""));
     tool("virsh", "-c", "qemu:///system", "define", xml.toString());
     try {
       assertRefused(spawn(config, d, "img-1", "--boot"), 4, "TARGET_EXISTS");

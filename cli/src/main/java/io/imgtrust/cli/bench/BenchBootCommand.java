@@ -1,0 +1,140 @@
+package io.imgtrust.cli.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imgtrust.cli.Output;
+import io.imgtrust.cli.Root;
+import io.imgtrust.core.cache.CacheEntry;
+import io.imgtrust.core.cache.ImageCache;
+import io.imgtrust.core.config.ConfigLoader;
+import io.imgtrust.core.spi.PreparedDisk;
+import io.imgtrust.host.DomainSpec;
+import io.imgtrust.host.ImgtrustHost;
+import io.imgtrust.host.Spawn;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code imgtrust bench boot}: the before-boot check against sha256sum, and virsh start with and without the hook. */
+@Command(name = "boot", mixinStandardHelpOptions = true,
+    description = {"Time the qcow2 before-boot check as libvirt runs it (`imgtrust hook qemu ... prepare begin`, "
+        + "JVM start included, recheck = always) on a SIZE base against `sha256sum` of the base; and `virsh start` "
+        + "of a small domain on a qcow2 overlay with the imgtrust hook installed (recheck = interval, a hit) "
+        + "against `virsh start` without the hook.",
+        "Needs root, a running libvirtd (scripts/libvirt-up.sh) and qemu-img. It installs and removes the hook "
+            + "/etc/libvirt/hooks/qemu.d/50-imgtrust-bench and restarts libvirtd (untimed) to toggle it."})
+final class BenchBootCommand implements Callable<Integer> {
+  private static final String URI = "qemu:///system";
+  private static final Path HOOK = Path.of("/etc/libvirt/hooks/qemu.d/50-imgtrust-bench");
+
+  @ParentCommand BenchCommand bench;
+  @picocli.CommandLine.Mixin BenchOptions opts;
+
+  @Override
+  public Integer call() throws Exception {
+    Root root = (Root) bench.spec.parent().userObject();
+    return opts.inWorkDir(d -> {
+      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path always = config(d, "always");
+      Path interval = config(d, "interval");
+      CacheEntry big;
+      Path bigXml;
+      Path domXml;
+      String domain = "imgtrust-bench-" + ProcessHandle.current().pid();
+      try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(always))) {
+        big = fill(host.cache(), d, "big", opts.sizeBytes());
+        CacheEntry small = fill(host.cache(), d, "small", 64L << 20);
+        bigXml = Files.writeString(d.resolve("big.xml"), DomainSpec.of("bench-big", 64, 1).toXml(
+            host.prepare(Spawn.of("bench-big", big.imageId()).withImagesType("qcow2")).disk().diskXml()));
+        PreparedDisk disk = host.prepare(Spawn.of("bench-boot", small.imageId()).withImagesType("qcow2")).disk();
+        domXml = Files.writeString(d.resolve("boot.xml"), DomainSpec.of(domain, 64, 1).toXml(disk.diskXml()));
+      }
+      Timings.exec(List.of("virsh", "-c", URI, "define", domXml.toString()));
+      try {
+        Timings t = timings(always, interval, bigXml, big, domain);
+        t.run(opts.runs);
+        ObjectNode header = Output.ok().put("benchmark", "boot").put("size_mib", opts.sizeMib)
+            .put("runs", opts.runs).put("domain_type", DomainSpec.domainType());
+        BenchReport r = new BenchReport("bench boot: " + opts.sizeMib + " MiB base, medians of " + opts.runs
+            + " side-by-side rounds", t, header)
+            .ratio("before-boot check (hook, recheck=always)", "sha256sum of the base", 0.35);
+        double added = t.median("virsh start, hook (recheck=interval hit)") - t.median("virsh start, no hook");
+        r.json().put("hook_adds_seconds", Math.round(added * 1000) / 1000.0).put("hook_goal_at_most_seconds", 0.4);
+        List<String> text = new ArrayList<>(r.text());
+        text.add(String.format(java.util.Locale.ROOT, "    the hook adds %.3f s to virsh start (goal <= 0.400 s: %s)",
+            added, added <= 0.4 ? "met" : "MISSED"));
+        root.output().success(r.json(), text);
+        return 0;
+      } finally {
+        Timings.tryExec(List.of("virsh", "-c", URI, "destroy", domain));
+        Timings.exec(List.of("virsh", "-c", URI, "undefine", domain));
+        Files.deleteIfExists(HOOK);
+        restartLibvirtd();
+      }
+    });
+  }
+
+  private Timings timings(Path always, Path interval, Path bigXml, CacheEntry big, String domain) {
+    List<String> hook = new ArrayList<>(BenchVerifyCommand.launcher());
+    hook.addAll(List.of("--config", always.toString(), "hook", "qemu", "bench-big", "prepare", "begin", "-"));
+    return new Timings()
+        .add("before-boot check (hook, recheck=always)", () -> Timings.execWithInput(hook, bigXml))
+        .add("sha256sum of the base", List.of("sha256sum", big.file().toString()))
+        .add("virsh start, hook (recheck=interval hit)", start(domain, () -> installHook(interval)))
+        .add("virsh start, no hook", start(domain, () -> {
+          if (Files.deleteIfExists(HOOK)) {
+            restartLibvirtd();
+          }
+        }));
+  }
+
+  private static Timings.Step start(String domain, Timings.Step hookState) {
+    return new Timings.Step() {
+      @Override
+      public void before() throws Exception {
+        Timings.tryExec(List.of("virsh", "-c", URI, "destroy", domain));
+        hookState.run();
+      }
+
+      @Override
+      public void run() throws Exception {
+        Timings.exec(List.of("virsh", "-c", URI, "start", domain));
+      }
+
+      @Override
+      public void after() throws Exception {
+        Timings.tryExec(List.of("virsh", "-c", URI, "destroy", domain));
+      }
+    };
+  }
+
+  private static void installHook(Path config) throws Exception {
+    if (Files.exists(HOOK)) {
+      return;
+    }
+    List<String> install = new ArrayList<>(BenchVerifyCommand.launcher());
+    install.addAll(List.of("--config", config.toString(), "hook", "install", "--name", HOOK.getFileName().toString()));
+    Timings.exec(install);
+    restartLibvirtd();
+  }
+
+  private static void restartLibvirtd() throws Exception {
+    String script = Path.of(System.getenv().getOrDefault("IMGTRUST_LAUNCHER", "imgtrust")).resolveSibling(
+        "scripts/libvirt-up.sh").toString();
+    Timings.exec(List.of(script, "--restart"));
+  }
+
+  private static Path config(Path d, String recheck) throws Exception {
+    return BenchOptions.config(d, "imgtrust-" + recheck + ".conf", "recheck = " + recheck + "\n");
+  }
+
+  private static CacheEntry fill(ImageCache cache, Path d, String name, long size) throws Exception {
+    Path src = d.resolve(name + ".raw");
+    BenchVerifyCommand.writeRandom(src, size);
+    return BenchOptions.fillCache(cache, src, "bench-" + name);
+  }
+}

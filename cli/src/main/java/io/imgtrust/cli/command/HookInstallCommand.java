@@ -1,0 +1,66 @@
+package io.imgtrust.cli.command;
+
+import io.imgtrust.cli.Logging;
+import io.imgtrust.cli.Output;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.io.AtomicFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code imgtrust hook install}: writes {@code /etc/libvirt/hooks/qemu.d/50-imgtrust}. */
+@Command(name = "install", mixinStandardHelpOptions = true,
+    description = {"Install the libvirt qemu hook: writes HOOKS_DIR/qemu.d/50-imgtrust, which runs this imgtrust "
+        + "with this configuration (--config, made absolute) on every domain start, and says where the hook logs "
+        + "([DEFAULT] log_file, else /var/log/imgtrust/hook.log).",
+        "libvirtd reads new hooks only at start or on SIGHUP: afterwards run `kill -HUP $(pidof libvirtd)` or "
+            + "restart libvirtd."})
+final class HookInstallCommand implements Callable<Integer> {
+  @ParentCommand HookCommand hook;
+
+  @Option(names = "--hooks-dir", paramLabel = "DIR", defaultValue = "/etc/libvirt/hooks",
+      description = "libvirt's hook directory (default: ${DEFAULT-VALUE}).")
+  Path hooksDir;
+
+  @Option(names = "--name", defaultValue = "50-imgtrust", description = "Script name (default: ${DEFAULT-VALUE}).")
+  String name;
+
+  /** A POSIX shell single-quoted word (each single quote is closed, escaped and reopened). */
+  static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String launcher = System.getenv("IMGTRUST_LAUNCHER");
+    if (launcher == null || !Files.isExecutable(Path.of(launcher))) {
+      throw ImageTrustException.of(Reason.USAGE, "run hook install through the imgtrust launcher script");
+    }
+    if (!io.imgtrust.core.spi.SpawnRequest.isPlainName(name)) {
+      throw ImageTrustException.of(Reason.USAGE, "--name must be a plain file name (letters, digits, '.', '_', '-')");
+    }
+    Path script = hooksDir.resolve("qemu.d").resolve(name);
+    Files.createDirectories(script.getParent());
+    Path configFile = hook.root.configFile();
+    String config = configFile == null ? "" : " --config " + quote(configFile.toAbsolutePath().toString());
+    String body = "#!/bin/sh\n"
+        + "# Installed by 'imgtrust hook install': checks qcow2 backing chains before every domain start.\n"
+        + "# libvirt runs it as: 50-imgtrust DOMAIN OPERATION SUBOP EXTRA, with the domain XML on stdin.\n"
+        + "# Only 'prepare begin' needs the check; every other operation passes here without starting a JVM.\n"
+        + "if [ \"$2\" != prepare ] || [ \"$3\" != begin ]; then cat >/dev/null; exit 0; fi\n"
+        + "IMGTRUST_NO_BUILD=1 exec " + quote(Path.of(launcher).toAbsolutePath().toString()) + config + " hook qemu \"$@\"\n";
+    AtomicFiles.write(script, body.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
+    String note = "libvirtd reads new hooks only at start or on SIGHUP: run `kill -HUP $(pidof libvirtd)` or "
+        + "restart libvirtd";
+    String log = Logging.file(hook.root.loadConfig(), true).orElseThrow().toString();
+    hook.root.output().success(Output.ok().put("hook", script.toString()).put("log", log).put("note", note),
+        List.of("installed " + script, "the hook logs to " + log + " ([DEFAULT] log_file)", note));
+    return 0;
+  }
+}
