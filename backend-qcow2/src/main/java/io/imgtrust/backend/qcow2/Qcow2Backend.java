@@ -7,10 +7,11 @@ import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.CheckResult;
 import io.imgtrust.core.cache.ImageCache;
+import io.imgtrust.core.config.BackendOption;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.format.FormatInspector;
 import io.imgtrust.core.io.AtomicFiles;
-import io.imgtrust.core.io.ExternalTool;
+import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.spi.BackendContext;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,21 +52,27 @@ import org.slf4j.LoggerFactory;
 public final class Qcow2Backend implements ImageBackend {
   private static final String OVERLAY = "overlay";
   private static final Logger log = LoggerFactory.getLogger(Qcow2Backend.class);
+  /** {@code [qcow2] allowed_backing_dirs}, declared by the provider. */
+  static final BackendOption ALLOWED_BACKING_DIRS = BackendOption.of("qcow2", "allowed_backing_dirs", Key.Type.LIST,
+      "", "extra directories backing files may live in (they are not rechecked)");
+  private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
   private final ImageCache cache;
+  private final CommandRunner runner;
   private final Path instances;
   private final DiskChecks disks;
 
-  Qcow2Backend(BackendContext ctx) {
+  Qcow2Backend(BackendContext ctx) throws ImageTrustException {
     this(ctx, PoolVolumes.LIBVIRT_DIRS);
   }
 
   /** With the directories storage pool definitions are read from (tests). */
-  Qcow2Backend(BackendContext ctx, ImmutableList<Path> poolDirs) {
+  Qcow2Backend(BackendContext ctx, ImmutableList<Path> poolDirs) throws ImageTrustException {
     this.cache = ctx.cache();
+    this.runner = ctx.runner();
     this.instances = ctx.config().path(Key.INSTANCES_PATH);
     List<Path> allowed = new ArrayList<>();
     allowed.add(cache.directory());
-    ctx.config().list(Key.QCOW2_ALLOWED_BACKING_DIRS).forEach(d -> allowed.add(Path.of(d)));
+    ctx.settings().list(ALLOWED_BACKING_DIRS).forEach(d -> allowed.add(Path.of(d)));
     this.disks = new DiskChecks(new ChainCheck(cache, ImmutableList.copyOf(allowed)), new PoolVolumes(poolDirs),
         cache.directory());
   }
@@ -85,8 +93,8 @@ public final class Qcow2Backend implements ImageBackend {
     try {
       Files.createDirectories(dir);
       // -F pins the base's format; -u keeps qemu-img from opening the base at all (the size is given).
-      ExternalTool.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", e.file().toString(), "-F",
-          baseFormat, tmp.toString(), Long.toString(size)));
+      runner.runChecked(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", e.file().toString(), "-F",
+          baseFormat, tmp.toString(), Long.toString(size)), CREATE_TIMEOUT);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }

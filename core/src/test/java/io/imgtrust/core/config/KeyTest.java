@@ -58,7 +58,7 @@ class KeyTest {
         "[verification] mode", "[verification] verify_signatures", "[verification] certificates_dir",
         "[verification] trusted_certs_dir", "[verification] trusted_certificate_ids", "[verification] recheck",
         "[verification] recheck_interval_seconds", "[verification] recheck_signature",
-        "[verification] host_key_file", "[ploop] format", "[qcow2] allowed_backing_dirs");
+        "[verification] host_key_file");
   }
 
   @ParameterizedTest

@@ -15,38 +15,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/**
- * One run of an external tool whose output is wanted: started through {@link ProcessBuilder} with an argument list,
- * killed when it outlives its time limit, with its standard output and standard error kept separately and bounded
- * (what lies beyond the bound is read and dropped, so the tool never blocks on a full pipe). Immutable.
- */
-public final class CapturedRun {
-  /** How much of standard error is kept for messages. */
-  public static final int STDERR_KEPT = 4096;
+/** {@link CommandRunner} over {@link ProcessBuilder}: real processes, stdin from {@code /dev/null}. */
+final class ProcessRunner implements CommandRunner {
+  static final ProcessRunner INSTANCE = new ProcessRunner();
   /** Seconds to wait for the output after the tool ended (a child that kept the pipes open). */
   private static final long READERS = 10;
 
-  private final int exitCode;
-  private final boolean timedOut;
-  private final byte[] stdout;
-  private final boolean stdoutTruncated;
-  private final String stderr;
+  private ProcessRunner() {}
 
-  private CapturedRun(int exitCode, boolean timedOut, Bounded out, Bounded err) {
-    this.exitCode = exitCode;
-    this.timedOut = timedOut;
-    this.stdout = out.bytes;
-    this.stdoutTruncated = out.truncated;
-    this.stderr = new String(err.bytes, StandardCharsets.UTF_8).strip();
-  }
-
-  /**
-   * Runs {@code argv} for at most {@code timeout}, keeping at most {@code maxStdout} bytes of its output.
-   *
-   * @throws ImageTrustException {@code IO_ERROR} when the tool cannot be started or the caller is interrupted (the
-   *     tool is then killed); a non-zero exit or a timeout is reported in the result, not thrown
-   */
-  public static CapturedRun run(List<String> argv, Duration timeout, int maxStdout) throws ImageTrustException {
+  @Override
+  public CommandResult run(List<String> argv, Duration timeout) throws ImageTrustException {
     Process p;
     try {
       p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
@@ -54,15 +32,17 @@ public final class CapturedRun {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot run " + argv.get(0) + " (is it installed?): "
           + e.getMessage(), e);
     }
-    CompletableFuture<Bounded> out = drain(p.getInputStream(), maxStdout);
+    CompletableFuture<Bounded> out = drain(p.getInputStream(), STDOUT_KEPT);
     CompletableFuture<Bounded> err = drain(p.getErrorStream(), STDERR_KEPT);
     try {
       boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!finished) {
         p.destroyForcibly().waitFor();
       }
-      return new CapturedRun(finished ? p.exitValue() : -1, !finished, out.get(READERS, TimeUnit.SECONDS),
-          err.get(READERS, TimeUnit.SECONDS));
+      Bounded o = out.get(READERS, TimeUnit.SECONDS);
+      String e = new String(err.get(READERS, TimeUnit.SECONDS).bytes, StandardCharsets.UTF_8);
+      return finished ? CommandResult.exited(argv, p.exitValue(), o.bytes, o.truncated, e)
+          : CommandResult.killed(argv, timeout, o.bytes, e);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -71,31 +51,6 @@ public final class CapturedRun {
       p.destroyForcibly();
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read the output of " + argv.get(0) + ": " + e, e);
     }
-  }
-
-  /** The exit status; -1 after a timeout. */
-  public int exitCode() {
-    return exitCode;
-  }
-
-  /** True when the tool was killed for outliving its time limit. */
-  public boolean timedOut() {
-    return timedOut;
-  }
-
-  /** Standard output, at most the bound given to {@link #run}. */
-  public byte[] stdout() {
-    return stdout.clone();
-  }
-
-  /** True when standard output was longer than the bound. */
-  public boolean stdoutTruncated() {
-    return stdoutTruncated;
-  }
-
-  /** The first {@value #STDERR_KEPT} bytes of standard error, as text, stripped. */
-  public String stderr() {
-    return stderr;
   }
 
   private static CompletableFuture<Bounded> drain(InputStream in, int keep) {
@@ -108,7 +63,7 @@ public final class CapturedRun {
       } catch (IOException e) {
         result.completeExceptionally(new UncheckedIOException(e));
       }
-    }, "captured-run-reader");
+    }, "command-runner-reader");
     reader.setDaemon(true);
     reader.start();
     return result;
