@@ -2,11 +2,10 @@ package io.imgtrust.core.io;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -56,13 +55,19 @@ final class ProcessRunner implements CommandRunner {
   private static CompletableFuture<Bounded> drain(InputStream in, int keep) {
     CompletableFuture<Bounded> result = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
+      ByteArrayOutputStream kept = new ByteArrayOutputStream();
+      boolean more = false;
       try (in) {
-        byte[] kept = in.readNBytes(keep);
-        boolean more = in.transferTo(OutputStream.nullOutputStream()) > 0;
-        result.complete(new Bounded(kept, more));
+        byte[] buf = new byte[8192];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+          int room = keep - kept.size();
+          kept.write(buf, 0, Math.min(n, room));
+          more |= n > room;
+        }
       } catch (IOException e) {
-        result.completeExceptionally(new UncheckedIOException(e));
+        // the stream was closed under us (the tool was killed): keep what was read
       }
+      result.complete(new Bounded(kept.toByteArray(), more));
     }, "command-runner-reader");
     reader.setDaemon(true);
     reader.start();
