@@ -14,7 +14,8 @@ import io.imgtrust.core.io.AtomicFiles;
 import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.io.FileIdentity;
 import io.imgtrust.core.io.Temporaries;
-import io.imgtrust.core.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.SealedRecord;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.verify.ImageVerifier;
@@ -87,7 +88,7 @@ final class CacheFill {
       }
       Files.setPosixFilePermissions(result, PosixFilePermissions.fromString("r--r--r--"));
       Instant now = Instant.now();
-      LedgerRecord record = LedgerRecord.builder().imageId(meta.id()).cacheFile(name).diskFormat(meta.diskFormat())
+      LedgerRecord record = SealedRecord.builder().imageId(meta.id()).cacheFile(name).diskFormat(meta.diskFormat())
           .chunks(digests.chunks()).identity(FileIdentity.of(result)).fill(FillFacts.of(report))
           .conversion(conversion).filledAt(now).verifiedAt(now).build();
       ledger.write(record);

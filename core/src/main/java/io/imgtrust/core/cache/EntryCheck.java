@@ -7,7 +7,8 @@ import io.imgtrust.core.Reason;
 import io.imgtrust.core.digest.ChunkMismatch;
 import io.imgtrust.core.digest.ImageDigests;
 import io.imgtrust.core.io.FileIdentity;
-import io.imgtrust.core.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.SealedRecord;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.policy.Policy;
 import io.imgtrust.core.verify.ImageVerifier;
@@ -124,7 +125,7 @@ final class EntryCheck {
         SignatureRecheck.verify(file, record, trust);
         log.info("image {}: signature verified again ({})", imageId, record.fill().get("signer_subject"));
       }
-      LedgerRecord verified = record.toBuilder().verifiedAt(Instant.now()).build();
+      LedgerRecord verified = SealedRecord.toBuilder(record).verifiedAt(Instant.now()).build();
       if (settled) {
         ledger.write(verified);
       } else {
