@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One exclusive lock per cache entry, across threads (a {@link ReentrantLock}) and across processes (an
+ * One exclusive lock per name (a cache entry, or an instance disk being built: {@code spi.DiskBuild}), across threads (a {@link ReentrantLock}) and across processes (an
  * {@code fcntl} lock on {@code .imgtrust/locks/<name>.lock}, released by the kernel if the process dies). Lock files
  * are never deleted, so two processes always lock the same inode. They are created 0600 in the private lock
  * directory and opened with {@code O_NOFOLLOW}: a symbolic link in their place is refused ({@code UNSAFE_CACHE}),
@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Every wait is bounded by the timeout: a lock not obtained in time, or a wait interrupted, ends in
  * {@code LOCK_TIMEOUT} naming the holder where the kernel tells it ({@code /proc/locks}).
  */
-final class EntryLocks {
+public final class EntryLocks {
   private static final long FIRST_PAUSE_MILLIS = 5;
   private static final long LONGEST_PAUSE_MILLIS = 250;
 
@@ -37,13 +37,14 @@ final class EntryLocks {
   private final Duration timeout;
   private final ConcurrentHashMap<String, ReentrantLock> local = new ConcurrentHashMap<>();
 
-  EntryLocks(Path dir, Duration timeout) {
+  /** Locks whose files live in {@code dir} (which must exist); every wait ends after {@code timeout}. */
+  public EntryLocks(Path dir, Duration timeout) {
     this.dir = dir;
     this.timeout = timeout;
   }
 
   /** Waits at most the timeout until this thread holds the entry's lock. */
-  Held acquire(String name) throws ImageTrustException {
+  public Held acquire(String name) throws ImageTrustException {
     long deadline = System.nanoTime() + timeout.toNanos();
     ReentrantLock l = local.computeIfAbsent(name, k -> new ReentrantLock());
     Path file = dir.resolve(name + ".lock");
@@ -141,7 +142,7 @@ final class EntryLocks {
   }
 
   /** A held entry lock; closing releases it. */
-  static final class Held implements AutoCloseable {
+  public static final class Held implements AutoCloseable {
     private final ReentrantLock local;
     private final FileChannel channel;
     private final FileLock lock;
