@@ -10,7 +10,6 @@ import io.imgtrust.core.io.FileIdentity;
 import io.imgtrust.core.internal.ledger.HostKey;
 import io.imgtrust.core.internal.ledger.Ledger;
 import io.imgtrust.core.internal.ledger.SealedRecord;
-import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.testing.CacheFixture;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
