@@ -1,9 +1,9 @@
 package io.imgtrust.core.cache;
 
 import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.io.FileIdentity;
 import io.imgtrust.core.internal.ledger.Ledger;
 import io.imgtrust.core.internal.ledger.SealedRecord;
+import io.imgtrust.core.io.FileIdentity;
 import io.imgtrust.core.ledger.LedgerRecord;
 import java.io.IOException;
 import java.nio.file.Path;

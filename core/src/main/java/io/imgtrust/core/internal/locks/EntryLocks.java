@@ -1,4 +1,4 @@
-package io.imgtrust.core.cache;
+package io.imgtrust.core.internal.locks;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One exclusive lock per name (a cache entry, or an instance disk being built: {@code spi.DiskBuild}), across threads (a {@link ReentrantLock}) and across processes (an
- * {@code fcntl} lock on {@code .imgtrust/locks/<name>.lock}, released by the kernel if the process dies). Lock files
+ * Internal to core. One exclusive lock per name (a cache entry, or an instance disk being built:
+ * {@code spi.DiskBuild}), across threads (a {@link ReentrantLock}) and across processes (an {@code fcntl} lock on
+ * {@code <dir>/<name>.lock}, e.g. {@code .imgtrust/locks/}, released by the kernel if the process dies). Lock files
  * are never deleted, so two processes always lock the same inode. They are created 0600 in the private lock
  * directory and opened with {@code O_NOFOLLOW}: a symbolic link in their place is refused ({@code UNSAFE_CACHE}),
  * never followed.
