@@ -34,7 +34,7 @@ class FlatBackendTest {
   @BeforeEach
   void setUp() throws Exception {
     fx = CacheFixture.create(root, "");
-    flat = Backends.fromConfig(BackendContext.of(fx.conf, fx.cache), "raw");
+    flat = Backends.create(BackendContext.of(fx.conf, fx.cache), "raw");
     entry = fx.add("img", CacheFixture.randomImage(SIZE, 1));
     instances = fx.conf.path(Key.INSTANCES_PATH);
   }

@@ -2,25 +2,22 @@ package io.imgtrust.backend.ploop;
 
 import com.google.common.collect.ImmutableMap;
 import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.io.AtomicFiles;
-import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.spi.BackendContext;
+import io.imgtrust.core.spi.DiskBuild;
 import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
+import io.imgtrust.core.spi.Publication;
 import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.VerifiedImport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,13 +34,14 @@ import java.util.Map;
  *       none is requested; a requested size below the image's is refused ({@code FLAVOR_TOO_SMALL}) before anything
  *       is created.
  *   <li>The directory is built as {@code .<d>.ploop.import-<random>} and renamed to {@code <d>.ploop} only after the
- *       copy verified and the image, the descriptor and the directory were fsynced; a crash never leaves something
- *       that looks like a verified disk.
+ *       copy verified and the image, the descriptor and the directory were fsynced ({@link DiskBuild}); the rename is
+ *       {@code renameat2(RENAME_NOREPLACE)}, so even an empty directory made in the window is never replaced; a crash
+ *       never leaves something that looks like a verified disk.
  *   <li>On any failure (verification, I/O, no space) the temporary directory is removed, and the instance directory
  *       too if this call created it and it is empty; {@code DIGEST_MISMATCH} and {@code SIZE_MISMATCH} quarantine the
  *       cache entry. An existing {@code <d>.ploop} is never overwritten ({@code TARGET_EXISTS}).
- *   <li>Concurrent prepares for different instances are safe. One prepare per instance disk at a time: a prepare
- *       removes the temporaries an interrupted earlier prepare of the same disk left.
+ *   <li>Concurrent prepares for different instances are safe; prepares and removes of one disk are serialized by its
+ *       lock, and a prepare removes the temporaries an interrupted earlier prepare of the same disk left.
  * </ul>
  *
  * <p>{@link #beforeBoot} does nothing: the disk is a private copy, verified when it was made.
@@ -64,27 +62,12 @@ public final class PloopBackend implements ImageBackend {
   public PreparedDisk prepare(SpawnRequest r) throws ImageTrustException {
     VerifiedImport imp = VerifiedImport.begin(ctx, r);
     ParallelsGeometry g = geometry(imp);
-    Path dir = instances.resolve(r.instance());
-    Path target = dir.resolve(ploopName(r.disk()));
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw targetExists(target);
-    }
-    boolean madeDir = !Files.isDirectory(dir);
-    Path tmp = AtomicFiles.tempSibling(target, IMPORT);
-    try {
-      Files.createDirectories(dir);
-      Temporaries.removeStale(target, IMPORT);
+    DiskBuild build = DiskBuild.of(ctx, r.instance(), ploopName(r.disk()), IMPORT, Publication.directory());
+    CopyReport report = build.run(tmp -> {
       Files.createDirectory(tmp);
-      CopyReport report = build(tmp, imp, g);
-      publish(tmp, target);
-      return prepared(target, imp, report, g);
-    } catch (IOException e) {
-      Temporaries.undo(tmp, dir, madeDir);
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(e), e);
-    } catch (ImageTrustException | RuntimeException e) {
-      Temporaries.undo(tmp, dir, madeDir);
-      throw e;
-    }
+      return build(tmp, imp, g);
+    });
+    return prepared(build.target(), imp, report, g);
   }
 
   /** The geometry of the disk {@code r} asks for; refuses sizes below the image's or beyond the format's reach. */
@@ -111,30 +94,12 @@ public final class PloopBackend implements ImageBackend {
     return report;
   }
 
-  /** Renames the finished directory to its final name and makes the rename durable. */
-  private static void publish(Path tmp, Path target) throws IOException, ImageTrustException {
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileSystemException e) {
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw targetExists(target);
-      }
-      throw e;
-    }
-    AtomicFiles.fsyncDirectory(target.getParent());
-  }
-
   private PreparedDisk prepared(Path target, VerifiedImport imp, CopyReport report, ParallelsGeometry g) {
     Path image = target.resolve(DiskDescriptor.IMAGE_FILE);
     Map<String, Object> rep = new LinkedHashMap<>(imp.report(report));
     rep.put("format", format.toString());
     rep.put("virtual_size", g.virtualBytes());
     return PreparedDisk.of(DiskXml.file(image, format.libvirtType(), "vda"), image.toString(), rep);
-  }
-
-  private static ImageTrustException targetExists(Path target) {
-    return ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " already exists",
-        ImmutableMap.of("target", target.toString()));
   }
 
   @Override
@@ -145,15 +110,7 @@ public final class PloopBackend implements ImageBackend {
   @Override
   public void remove(String instance, String disk) throws ImageTrustException {
     SpawnRequest.requirePlainNames(instance, disk);
-    Path dir = instances.resolve(instance);
-    Path target = dir.resolve(ploopName(disk));
-    try {
-      Temporaries.deleteTree(target);
-      Temporaries.removeStale(target, IMPORT);
-      Temporaries.removeIfEmpty(dir);
-    } catch (IOException e) {
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot remove " + target + ": " + IoErrors.describe(e), e);
-    }
+    DiskBuild.of(ctx, instance, ploopName(disk), IMPORT, Publication.directory()).remove();
   }
 
   @Override

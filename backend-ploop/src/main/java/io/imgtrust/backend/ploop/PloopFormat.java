@@ -1,7 +1,9 @@
 package io.imgtrust.backend.ploop;
 
-import io.imgtrust.core.config.ImgtrustConfig;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.config.BackendOption;
 import io.imgtrust.core.config.Key;
+import io.imgtrust.core.spi.BackendSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,8 +23,12 @@ enum PloopFormat {
     this.descriptorType = descriptorType;
   }
 
-  static PloopFormat from(ImgtrustConfig config) {
-    return valueOf(config.string(Key.PLOOP_FORMAT).toUpperCase(Locale.ROOT));
+  /** {@code [ploop] format}, declared by {@link PloopBackendProvider#options()}. */
+  static final BackendOption OPTION = BackendOption.of("ploop", "format", Key.Type.choice("expanded", "raw"),
+      "expanded", "expanded (Parallels v2 image, zero clusters left out) | raw (Nova's pcs_format)");
+
+  static PloopFormat from(BackendSettings settings) throws ImageTrustException {
+    return valueOf(settings.string(OPTION).toUpperCase(Locale.ROOT));
   }
 
   /** The {@code <driver type>} libvirt needs for this {@code root.hds}. */

@@ -213,7 +213,7 @@ class PloopBackendTest {
 
     Setup(Path root, String extraConfig) throws Exception {
       fixture = CacheFixture.create(root, extraConfig);
-      backend = Backends.fromConfig(BackendContext.of(fixture.conf, fixture.cache), "ploop");
+      backend = Backends.create(BackendContext.of(fixture.conf, fixture.cache), "ploop");
       instances = fixture.conf.path(Key.INSTANCES_PATH);
     }
 

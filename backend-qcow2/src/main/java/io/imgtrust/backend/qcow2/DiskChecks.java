@@ -10,7 +10,6 @@ import io.imgtrust.core.format.ImageFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The before-boot check of every disk of a domain; it fails closed. A file disk ({@code type='file'} or none, and a

@@ -2,28 +2,28 @@ package io.imgtrust.backend.qcow2;
 
 import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.CheckResult;
 import io.imgtrust.core.cache.ImageCache;
+import io.imgtrust.core.config.BackendOption;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.format.FormatInspector;
-import io.imgtrust.core.io.AtomicFiles;
-import io.imgtrust.core.io.ExternalTool;
-import io.imgtrust.core.io.Temporaries;
+import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.spi.BackendContext;
+import io.imgtrust.core.spi.DiskBuild;
 import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
+import io.imgtrust.core.spi.Publication;
 import io.imgtrust.core.spi.SpawnRequest;
-import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * before starting the domain and the libvirt qemu hook calls on every start.
  *
  * <p>Guarantees: {@link #prepare} rechecks the base per {@code [verification] recheck} before making anything, and
- * makes the overlay under a temporary name; its {@code <disk>} tells libvirt not to relabel the base
+ * makes the overlay under a temporary name through {@link DiskBuild} (per-disk lock, stale temporaries removed,
+ * published without replacing, undone on failure); its {@code <disk>} tells libvirt not to relabel the base
  * ({@code <seclabel model='dac' relabel='no'/>}), so the QEMU user never owns a cache file. {@link #beforeBoot}
  * fails closed: it refuses unsafe chains (backing files outside the cache and {@code [qcow2] allowed_backing_dirs},
  * protocol or {@code json:} names, missing backing formats, data files, loops, depth), a {@code <backingStore>} that
@@ -50,21 +51,29 @@ import org.slf4j.LoggerFactory;
 public final class Qcow2Backend implements ImageBackend {
   private static final String OVERLAY = "overlay";
   private static final Logger log = LoggerFactory.getLogger(Qcow2Backend.class);
+  /** {@code [qcow2] allowed_backing_dirs}, declared by the provider. */
+  static final BackendOption ALLOWED_BACKING_DIRS = BackendOption.of("qcow2", "allowed_backing_dirs", Key.Type.LIST,
+      "", "extra directories backing files may live in (they are not rechecked)");
+  private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+  private final BackendContext ctx;
   private final ImageCache cache;
+  private final CommandRunner runner;
   private final Path instances;
   private final DiskChecks disks;
 
-  Qcow2Backend(BackendContext ctx) {
+  Qcow2Backend(BackendContext ctx) throws ImageTrustException {
     this(ctx, PoolVolumes.LIBVIRT_DIRS);
   }
 
   /** With the directories storage pool definitions are read from (tests). */
-  Qcow2Backend(BackendContext ctx, ImmutableList<Path> poolDirs) {
+  Qcow2Backend(BackendContext ctx, ImmutableList<Path> poolDirs) throws ImageTrustException {
+    this.ctx = ctx;
     this.cache = ctx.cache();
+    this.runner = ctx.runner();
     this.instances = ctx.config().path(Key.INSTANCES_PATH);
     List<Path> allowed = new ArrayList<>();
     allowed.add(cache.directory());
-    ctx.config().list(Key.QCOW2_ALLOWED_BACKING_DIRS).forEach(d -> allowed.add(Path.of(d)));
+    ctx.settings().list(ALLOWED_BACKING_DIRS).forEach(d -> allowed.add(Path.of(d)));
     this.disks = new DiskChecks(new ChainCheck(cache, ImmutableList.copyOf(allowed)), new PoolVolumes(poolDirs),
         cache.directory());
   }
@@ -74,33 +83,21 @@ public final class Qcow2Backend implements ImageBackend {
     CacheEntry e = cache.sealedEntry(r.entry().imageId());
     String baseFormat = baseFormat(e.record());
     long size = r.targetSize(FormatInspector.inspect(e.file()).virtualSize());
-    Path dir = instances.resolve(r.instance());
-    Path target = dir.resolve(r.disk());
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " already exists");
+    DiskBuild build = DiskBuild.of(ctx, r.instance(), r.disk(), OVERLAY, Publication.file());
+    if (Files.exists(build.target(), LinkOption.NOFOLLOW_LINKS)) {
+      throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + build.target() + " already exists");
     }
     CheckResult check = cache.ensureVerified(e.imageId());
-    boolean madeDir = !Files.isDirectory(dir);
-    Path tmp = AtomicFiles.tempSibling(target, OVERLAY);
-    try {
-      Files.createDirectories(dir);
+    Path target = build.target();
+    build.run(tmp -> {
       // -F pins the base's format; -u keeps qemu-img from opening the base at all (the size is given).
-      ExternalTool.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", e.file().toString(), "-F",
-          baseFormat, tmp.toString(), Long.toString(size)));
+      runner.runChecked(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", e.file().toString(), "-F",
+          baseFormat, tmp.toString(), Long.toString(size)), CREATE_TIMEOUT);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      AtomicFiles.publishNoReplace(tmp, target);
-    } catch (java.nio.file.FileAlreadyExistsException x) {
-      Temporaries.undo(tmp, dir, false);
-      throw ImageTrustException.of(Reason.TARGET_EXISTS, "instance disk " + target + " appeared meanwhile; kept");
-    } catch (IOException x) {
-      Temporaries.undo(tmp, dir, madeDir);
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + target + ": " + IoErrors.describe(x), x);
-    } catch (ImageTrustException | RuntimeException x) {
-      Temporaries.undo(tmp, dir, madeDir);
-      throw x;
-    }
+      return tmp;
+    });
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("image_id", e.imageId());
     report.put("base", e.file().toString());
@@ -146,16 +143,7 @@ public final class Qcow2Backend implements ImageBackend {
 
   @Override
   public void remove(String instance, String disk) throws ImageTrustException {
-    SpawnRequest.requirePlainNames(instance, disk);
-    Path dir = instances.resolve(instance);
-    try {
-      Files.deleteIfExists(dir.resolve(disk));
-      Temporaries.removeStale(dir.resolve(disk), OVERLAY);
-      Temporaries.removeIfEmpty(dir);
-    } catch (IOException x) {
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot remove " + dir.resolve(disk) + ": "
-          + IoErrors.describe(x), x);
-    }
+    DiskBuild.of(ctx, instance, disk, OVERLAY, Publication.file()).remove();
   }
 
   @Override

@@ -8,7 +8,6 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.spi.BackendContext;
-import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.testing.CacheFixture;
 import java.nio.file.Files;

@@ -3,7 +3,8 @@ package io.imgtrust.cli.bench;
 import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.io.CapturedRun;
+import io.imgtrust.core.io.CommandResult;
+import io.imgtrust.core.io.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.Map;
 /**
  * Times steps side by side: every round runs each step once (the order rotates between rounds), so noise on this
  * machine hits all of them alike. Reports medians. A step is an external command (run through the core's
- * {@link CapturedRun} with an argument list, output discarded, a non-zero exit fails the benchmark) or work inside
+ * {@link CommandRunner} with an argument list, output discarded, a non-zero exit fails the benchmark) or work inside
  * this JVM; each may have untimed preparation (e.g. removing the previous target and {@code sync}).
  */
 final class Timings {
@@ -98,7 +99,7 @@ final class Timings {
 
   /** Runs a command to completion through the core's runner, output discarded; a non-zero exit is an error. */
   static void exec(List<String> argv) throws ImageTrustException {
-    CapturedRun r = CapturedRun.run(argv, LIMIT, 0);
+    CommandResult r = CommandRunner.system().run(argv, LIMIT);
     if (r.timedOut() || r.exitCode() != 0) {
       throw ImageTrustException.of(Reason.INTERNAL, "bench command " + (r.timedOut() ? "timed out" : "exited "
           + r.exitCode()) + ": " + String.join(" ", argv) + (r.stderr().isEmpty() ? "" : ": " + r.stderr()));
@@ -107,7 +108,7 @@ final class Timings {
 
   /** Runs a command to completion, output discarded, whatever its exit status (e.g. destroy of a stopped domain). */
   static void tryExec(List<String> argv) throws ImageTrustException {
-    CapturedRun.run(argv, LIMIT, 0);
+    CommandRunner.system().run(argv, LIMIT);
   }
 
   /**

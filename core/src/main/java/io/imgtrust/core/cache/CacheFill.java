@@ -10,11 +10,12 @@ import io.imgtrust.core.digest.ImageDigests;
 import io.imgtrust.core.format.FormatGate;
 import io.imgtrust.core.format.ImageFormat;
 import io.imgtrust.core.format.InspectedImage;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.SealedRecord;
 import io.imgtrust.core.io.AtomicFiles;
-import io.imgtrust.core.io.ExternalTool;
+import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.io.FileIdentity;
 import io.imgtrust.core.io.Temporaries;
-import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.verify.ImageVerifier;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -41,14 +43,19 @@ final class CacheFill {
 
   private static final String PART = "part";
   private static final String CONVERTED = "converted";
+  /** The longest a conversion may take (a large image on a slow disk); then it is killed. */
+  private static final Duration CONVERT_TIMEOUT = Duration.ofHours(6);
 
   private final CacheLayout layout;
   private final Ledger ledger;
   private final ImageVerifier verifier;
   private final FormatGate gate;
   private final boolean forceRaw;
+  private final CommandRunner runner;
 
-  CacheFill(CacheLayout layout, Ledger ledger, ImageVerifier verifier, FormatGate gate, boolean forceRaw) {
+  CacheFill(CacheLayout layout, Ledger ledger, ImageVerifier verifier, FormatGate gate, boolean forceRaw,
+      CommandRunner runner) {
+    this.runner = runner;
     this.layout = layout;
     this.ledger = ledger;
     this.verifier = verifier;
@@ -71,8 +78,8 @@ final class CacheFill {
       LedgerRecord.Conversion conversion = null;
       if (inspected.format() != ImageFormat.RAW && inspected.format() != ImageFormat.ISO && forceRaw) {
         // The format is given (never probed), and the inspector has accepted the image.
-        ExternalTool.run(List.of("qemu-img", "convert", "-q", "-f", inspected.format().qemuName(), "-O", "raw",
-            "-t", "none", "-T", "none", part.toString(), converted.toString()));
+        runner.runChecked(List.of("qemu-img", "convert", "-q", "-f", inspected.format().qemuName(), "-O", "raw",
+            "-t", "none", "-T", "none", part.toString(), converted.toString()), CONVERT_TIMEOUT);
         digests = ImageDigester.create().digest(converted, DigestPlan.withChunks(Set.of()));
         conversion = new LedgerRecord.Conversion(meta.diskFormat(), report.size(),
             report.digests().chunkListDigest());
@@ -81,7 +88,7 @@ final class CacheFill {
       }
       Files.setPosixFilePermissions(result, PosixFilePermissions.fromString("r--r--r--"));
       Instant now = Instant.now();
-      LedgerRecord record = LedgerRecord.builder().imageId(meta.id()).cacheFile(name).diskFormat(meta.diskFormat())
+      LedgerRecord record = SealedRecord.builder().imageId(meta.id()).cacheFile(name).diskFormat(meta.diskFormat())
           .chunks(digests.chunks()).identity(FileIdentity.of(result)).fill(FillFacts.of(report))
           .conversion(conversion).filledAt(now).verifiedAt(now).build();
       ledger.write(record);

@@ -3,8 +3,9 @@ package io.imgtrust.core.cache;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.SealedRecord;
 import io.imgtrust.core.io.FileIdentity;
-import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.ledger.LedgerRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ final class Entries {
     q.put(name, imageId, why);
     Optional<LedgerRecord> r = ledger.read(name);
     if (r.isPresent()) {
-      ledger.write(r.get().toBuilder().state(LedgerRecord.State.QUARANTINED, why.reason().name()).build());
+      ledger.write(SealedRecord.toBuilder(r.get()).state(LedgerRecord.State.QUARANTINED, why.reason().name()).build());
     }
   }
 

@@ -6,8 +6,10 @@ import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.digest.ChunkMismatch;
 import io.imgtrust.core.digest.ImageDigests;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.SealedRecord;
+import io.imgtrust.core.internal.locks.EntryLocks;
 import io.imgtrust.core.io.FileIdentity;
-import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.policy.Policy;
 import io.imgtrust.core.verify.ImageVerifier;
@@ -163,7 +165,7 @@ final class EntryCheck {
   }
 
   private static LedgerRecord verifiedNow(LedgerRecord r) {
-    return r.toBuilder().verifiedAt(Instant.now()).build();
+    return SealedRecord.toBuilder(r).verifiedAt(Instant.now()).build();
   }
 
   private void recheckSignature(String imageId, Path file, LedgerRecord record) throws ImageTrustException {

@@ -7,8 +7,10 @@ import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.format.FormatGate;
-import io.imgtrust.core.ledger.HostKey;
-import io.imgtrust.core.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.HostKey;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.locks.EntryLocks;
+import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.policy.Policy;
 import io.imgtrust.core.verify.ImageVerifier;
@@ -37,15 +39,17 @@ public final class ImageCache {
   private final Sealing sealing;
   private final Policy policy;
   private final io.imgtrust.core.metrics.WarnCounter warnings;
+  private final CommandRunner runner;
 
   private ImageCache(CacheLayout layout, Ledger ledger, CacheFill fill, Policy policy,
       ImageVerifier.TrustSource trust, io.imgtrust.core.metrics.WarnCounter warnings,
-      java.time.Duration lockTimeout, boolean immutableFiles) {
+      java.time.Duration lockTimeout, boolean immutableFiles, CommandRunner runner) {
+    this.runner = runner;
     this.warnings = warnings;
     this.layout = layout;
     this.ledger = ledger;
     this.locks = new EntryLocks(layout.locks(), lockTimeout);
-    ImmutableFiles flags = new ImmutableFiles(immutableFiles);
+    ImmutableFiles flags = new ImmutableFiles(immutableFiles, runner);
     this.quarantine = new Quarantine(layout, flags);
     this.sealing = new Sealing(ledger, flags);
     this.fill = fill;
@@ -55,14 +59,19 @@ public final class ImageCache {
 
   /** The cache of {@code config}: directory, host key, policy, trust settings, {@code force_raw_images}. */
   public static ImageCache open(ImgtrustConfig config) throws ImageTrustException {
+    return open(config, CommandRunner.system());
+  }
+
+  /** As {@link #open(ImgtrustConfig)}, running qemu-img, chattr and lsattr through {@code runner}. */
+  public static ImageCache open(ImgtrustConfig config, CommandRunner runner) throws ImageTrustException {
     CacheLayout layout = CacheLayout.open(config.cacheDir());
     Ledger ledger = Ledger.open(layout.records(), HostKey.loadOrCreate(config.path(Key.HOST_KEY_FILE)));
     CacheFill fill = new CacheFill(layout, ledger, ImageVerifier.fromConfig(config),
-        FormatGate.of(config.list(Key.ALLOWED_DISK_FORMATS), config.bytes(Key.MAX_VIRTUAL_SIZE)),
-        config.bool(Key.FORCE_RAW_IMAGES));
+        FormatGate.of(config.list(Key.ALLOWED_DISK_FORMATS), config.bytes(Key.MAX_VIRTUAL_SIZE), runner),
+        config.bool(Key.FORCE_RAW_IMAGES), runner);
     return new ImageCache(layout, ledger, fill, Policy.fromConfig(config), ImageVerifier.trustSource(config),
         io.imgtrust.core.metrics.WarnCounter.fromConfig(config),
-        java.time.Duration.ofSeconds(config.number(Key.LOCK_TIMEOUT_SECONDS)), config.bool(Key.IMMUTABLE_FILES));
+        java.time.Duration.ofSeconds(config.number(Key.LOCK_TIMEOUT_SECONDS)), config.bool(Key.IMMUTABLE_FILES), runner);
   }
 
   public Path directory() {
@@ -251,7 +260,7 @@ public final class ImageCache {
 
   /** Whether cache file {@code name} has the immutable flag; empty when it cannot be told. */
   public Optional<Boolean> immutable(String name) {
-    return ImmutableFiles.isSet(layout.file(name));
+    return ImmutableFiles.isSet(runner, layout.file(name));
   }
 
   /** The reason files of quarantined cache files, oldest first. */

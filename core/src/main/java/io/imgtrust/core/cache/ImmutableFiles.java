@@ -1,8 +1,9 @@
 package io.imgtrust.core.cache;
 
 import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.io.ExternalTool;
+import io.imgtrust.core.io.CommandRunner;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,12 +20,15 @@ import org.slf4j.LoggerFactory;
 final class ImmutableFiles {
   private static final Logger log = LoggerFactory.getLogger(ImmutableFiles.class);
 
+  private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
   private final boolean enabled;
+  private final CommandRunner runner;
   private final AtomicBoolean unavailable = new AtomicBoolean();
 
   /** {@code enabled}: {@code [image_cache] immutable_files}. */
-  ImmutableFiles(boolean enabled) {
+  ImmutableFiles(boolean enabled, CommandRunner runner) {
     this.enabled = enabled;
+    this.runner = runner;
   }
 
   /** Sets the flag on {@code file} if enabled and available. Changes the file's ctime. */
@@ -33,7 +37,7 @@ final class ImmutableFiles {
       return;
     }
     try {
-      ExternalTool.run(List.of("chattr", "+i", file.toAbsolutePath().toString()));
+      runner.runChecked(List.of("chattr", "+i", file.toAbsolutePath().toString()), TOOL_TIMEOUT);
     } catch (ImageTrustException e) {
       if (unavailable.compareAndSet(false, true)) {
         log.info("cache files are not made immutable ({}); [image_cache] immutable_files needs a filesystem "
@@ -49,7 +53,7 @@ final class ImmutableFiles {
    */
   void clear(Path file) {
     try {
-      ExternalTool.run(List.of("chattr", "-i", file.toAbsolutePath().toString()));
+      runner.runChecked(List.of("chattr", "-i", file.toAbsolutePath().toString()), TOOL_TIMEOUT);
     } catch (ImageTrustException e) {
       log.debug("chattr -i {}: {}", file, e.getMessage());
     }
@@ -57,8 +61,14 @@ final class ImmutableFiles {
 
   /** Whether {@code file} has the flag; empty when it cannot be told (no support, no file). */
   static Optional<Boolean> isSet(Path file) {
+    return isSet(CommandRunner.system(), file);
+  }
+
+  /** As {@link #isSet(Path)}, running {@code lsattr} through {@code runner}. */
+  static Optional<Boolean> isSet(CommandRunner runner, Path file) {
     try {
-      String out = ExternalTool.output(List.of("lsattr", "-d", file.toAbsolutePath().toString()));
+      String out = runner.runChecked(List.of("lsattr", "-d", file.toAbsolutePath().toString()), TOOL_TIMEOUT)
+          .stdoutText();
       int space = out.indexOf(' ');
       return space < 0 ? Optional.empty() : Optional.of(out.substring(0, space).indexOf('i') >= 0);
     } catch (ImageTrustException e) {

@@ -81,11 +81,6 @@ public final class ScrubReport {
     this.entriesByState = ImmutableMap.copyOf(all);
   }
 
-  /** When the scrub began (by the scrubber's clock). */
-  public Instant started() {
-    return started;
-  }
-
   /** When the last entry was done (by the scrubber's clock). */
   public Instant finished() {
     return finished;

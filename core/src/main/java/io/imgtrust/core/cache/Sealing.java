@@ -4,8 +4,9 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.SealedRecord;
 import io.imgtrust.core.io.FileIdentity;
-import io.imgtrust.core.ledger.Ledger;
 import io.imgtrust.core.ledger.LedgerRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class Sealing {
   /** Makes {@code file} immutable (where enabled) and writes {@code record} with the file's identity after that. */
   LedgerRecord seal(Path file, LedgerRecord record) throws IOException, ImageTrustException {
     flags.set(file);
-    LedgerRecord r = record.toBuilder().identity(FileIdentity.of(file)).build();
+    LedgerRecord r = SealedRecord.toBuilder(record).identity(FileIdentity.of(file)).build();
     ledger.write(r);
     return r;
   }

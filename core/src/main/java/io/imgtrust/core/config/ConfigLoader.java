@@ -4,12 +4,15 @@ import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.spi.Backends;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -25,20 +28,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the nova.conf-style INI file into an {@link ImgtrustConfig}.
  *
- * <p>Options imgtrust does not know are reported as warnings (logged, and kept in {@link ImgtrustConfig#warnings()})
- * so a shared nova.conf can be used. A bad value, a duplicated option or an unreadable file is
+ * <p>Options imgtrust does not know (neither a core {@link Key} nor a {@link BackendOption} an installed backend
+ * declares) are reported as warnings (logged, and kept in {@link ImgtrustConfig#warnings()}) so a shared nova.conf
+ * can be used. A bad value, a duplicated option or an unreadable file is
  * {@link Reason#BAD_CONFIG}, with the file, section and option named. Keys before any section belong to
  * {@code [DEFAULT]}.
  */
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+  private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
   private static final Pattern INT = Pattern.compile("[0-9]{1,18}");
   private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})\\s*([KkMmGgTt](?:i?B)?)?");
 
   private ConfigLoader() {}
 
-  /** Loads {@code file}; every option not in it keeps its default. */
+  /**
+   * Loads {@code file} knowing the options of the installed backends ({@code Backends.declaredOptions()}); every
+   * option not in it keeps its default.
+   */
   public static ImgtrustConfig load(Path file) throws ImageTrustException {
+    return load(file, Backends.declaredOptions());
+  }
+
+  /** Loads {@code file}; {@code declared} are the backend options besides core's {@link Key}s. */
+  public static ImgtrustConfig load(Path file, Collection<BackendOption> declared) throws ImageTrustException {
     INIConfiguration ini = new INIConfiguration();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       r.mark(1);
@@ -50,66 +63,85 @@ public final class ConfigLoader {
       throw ImageTrustException.wrap(Reason.BAD_CONFIG, "cannot read config " + file + ": "
           + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.getMessage()), e);
     }
-    Map<Key, String> set = new EnumMap<>(Key.class);
-    ImmutableList.Builder<String> warnings = ImmutableList.builder();
+    Reading r = new Reading(file, declared);
     for (String section : ini.getSections()) {
       String name = section == null ? "DEFAULT" : section;
-      if (!Key.sections().contains(name)) {
-        warnings.add(file + ": section [" + name + "] is not used by imgtrust");
+      if (!Key.sections().contains(name) && declared.stream().noneMatch(o -> o.section().equals(name))) {
+        r.warnings.add(file + ": section [" + name + "] is not used by imgtrust");
         continue;
       }
-      readSection(file, name, ini.getSection(section), set, warnings);
+      readSection(r, name, ini.getSection(section));
     }
-    ImmutableList<String> w = warnings.build();
+    ImmutableList<String> w = r.warnings.build();
     w.forEach(log::warn);
-    return new ImgtrustConfig(set, Optional.of(file), w);
+    return new ImgtrustConfig(r.set, r.backend, Optional.of(file), w);
   }
 
-  private static void readSection(Path file, String section, SubnodeConfiguration conf, Map<Key, String> set,
-      ImmutableList.Builder<String> warnings) throws ImageTrustException {
+  private static void readSection(Reading r, String section, SubnodeConfiguration conf)
+      throws ImageTrustException {
     for (Iterator<String> it = conf.getKeys(); it.hasNext(); ) {
       String name = it.next().replace("..", ".");
       Optional<Key> key = Key.find(section, name);
-      if (key.isEmpty()) {
-        warnings.add(file + ": unknown option [" + section + "] " + name + " ignored");
+      Optional<BackendOption> option = r.declared.stream()
+          .filter(o -> o.section().equals(section) && o.optionName().equals(name)).findFirst();
+      if (key.isEmpty() && option.isEmpty()) {
+        r.warnings.add(r.file + ": unknown option [" + section + "] " + name + " ignored");
         continue;
       }
       List<Object> raw = conf.getList(Object.class, name.replace(".", ".."), List.of());
-      if (raw.size() > 1 || set.containsKey(key.get())) {
-        throw bad(file.toString(), key.get(), "is given more than once");
+      String origin = r.file.toString();
+      if (raw.size() > 1 || key.map(r.set::containsKey).orElse(false) || option.map(r.backend::containsKey)
+          .orElse(false)) {
+        throw bad(origin, section, name, "is given more than once");
       }
       String value = raw.isEmpty() || raw.get(0) == null ? "" : String.valueOf(raw.get(0)).strip();
-      set.put(key.get(), validate(key.get(), value, file.toString()));
+      if (key.isPresent()) {
+        r.set.put(key.get(), validate(key.get(), value, origin));
+      } else {
+        r.backend.put(option.get(), validate(option.get(), value, origin));
+      }
     }
   }
 
   /** Checks {@code value} against {@code key}'s type; returns it normalised. */
   static String validate(Key key, String value, String origin) throws ImageTrustException {
-    Key.Type t = key.type();
+    return validate(key.type(), key.section(), key.optionName(), value, origin);
+  }
+
+  /** Checks {@code value} against {@code option}'s type; returns it normalised. */
+  public static String validate(BackendOption option, String value, String origin) throws ImageTrustException {
+    return validate(option.type(), option.section(), option.optionName(), value, origin);
+  }
+
+  private static String validate(Key.Type t, String section, String key, String value, String origin)
+      throws ImageTrustException {
     if (t == Key.Type.BOOLEAN) {
       return parseBoolean(value).map(String::valueOf)
-          .orElseThrow(() -> bad(origin, key, "'" + value + "' is not a boolean (true or false)"));
+          .orElseThrow(() -> bad(origin, section, key, "'" + value + "' is not a boolean (true or false)"));
     }
     if (t == Key.Type.NON_NEGATIVE_INT) {
       if (value.isEmpty()) {
-        throw bad(origin, key, "must not be empty");
+        throw bad(origin, section, key, "must not be empty");
       }
       if (!INT.matcher(value).matches()) {
-        throw bad(origin, key, "'" + value + "' is not an integer >= 0");
+        throw bad(origin, section, key, "'" + value + "' is not an integer >= 0");
       }
       return value;
     }
     if (t == Key.Type.SIZE) {
       if (parseSize(value).isEmpty()) {
-        throw bad(origin, key, "'" + value + "' is not " + t.description());
+        throw bad(origin, section, key, "'" + value + "' is not " + t.description());
       }
       return value;
     }
     if (!t.choices().isEmpty() && !t.choices().contains(value)) {
-      throw bad(origin, key, "'" + value + "' is not " + t.description());
+      throw bad(origin, section, key, "'" + value + "' is not " + t.description());
+    }
+    if (t == Key.Type.NAME && !NAME.matcher(value).matches()) {
+      throw bad(origin, section, key, "'" + value + "' is not " + t.description());
     }
     if (t == Key.Type.PATH && value.isEmpty()) {
-      throw bad(origin, key, "must not be empty");
+      throw bad(origin, section, key, "must not be empty");
     }
     return value;
   }
@@ -136,8 +168,22 @@ public final class ConfigLoader {
     }
   }
 
-  private static ImageTrustException bad(String origin, Key key, String problem) {
-    return ImageTrustException.of(Reason.BAD_CONFIG, origin + ": " + key.qualifiedName() + " " + problem,
-        Map.of("file", origin, "section", key.section(), "option", key.optionName()));
+  private static ImageTrustException bad(String origin, String section, String option, String problem) {
+    return ImageTrustException.of(Reason.BAD_CONFIG, origin + ": [" + section + "] " + option + " " + problem,
+        Map.of("file", origin, "section", section, "option", option));
+  }
+
+  /** What one load has read so far. */
+  private static final class Reading {
+    final Path file;
+    final Collection<BackendOption> declared;
+    final Map<Key, String> set = new EnumMap<>(Key.class);
+    final Map<BackendOption, String> backend = new HashMap<>();
+    final ImmutableList.Builder<String> warnings = ImmutableList.builder();
+
+    Reading(Path file, Collection<BackendOption> declared) {
+      this.file = file;
+      this.declared = declared;
+    }
   }
 }

@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.io.CommandRunner;
 import java.nio.file.Path;
 import java.util.Collection;
 
@@ -29,6 +30,7 @@ import java.util.Collection;
  * Nothing is written. Immutable and thread-safe.
  */
 public final class FormatGate {
+  private final CommandRunner runner;
   /** The option that lists the allowed formats, as messages name it. */
   public static final String ALLOWED_OPTION = "[image_cache] allowed_disk_formats";
   /** The option that bounds the virtual size, as messages name it. */
@@ -37,7 +39,8 @@ public final class FormatGate {
   private final ImmutableSet<String> allowed;
   private final long maxVirtualSize;
 
-  private FormatGate(ImmutableSet<String> allowed, long maxVirtualSize) {
+  private FormatGate(ImmutableSet<String> allowed, long maxVirtualSize, CommandRunner runner) {
+    this.runner = checkNotNull(runner);
     this.allowed = allowed;
     this.maxVirtualSize = maxVirtualSize;
   }
@@ -49,7 +52,12 @@ public final class FormatGate {
    */
   public static FormatGate of(Collection<String> allowedDiskFormats, long maxVirtualSize) {
     checkArgument(maxVirtualSize >= 0, "negative maximum virtual size");
-    return new FormatGate(ImmutableSet.copyOf(checkNotNull(allowedDiskFormats)), maxVirtualSize);
+    return of(allowedDiskFormats, maxVirtualSize, CommandRunner.system());
+  }
+
+  /** As {@link #of(Collection, long)}, running {@code qemu-img info} through {@code runner}. */
+  public static FormatGate of(Collection<String> allowedDiskFormats, long maxVirtualSize, CommandRunner runner) {
+    return new FormatGate(ImmutableSet.copyOf(checkNotNull(allowedDiskFormats)), maxVirtualSize, runner);
   }
 
   /**
@@ -67,7 +75,7 @@ public final class FormatGate {
     }
     InspectedImage ours = FormatInspector.requireSafe(file, diskFormat);
     requireWithinLimit(ours.virtualSize(), "the inspector");
-    QemuOpinion qemu = QemuOpinion.ask(file);
+    QemuOpinion qemu = QemuOpinion.ask(runner, file);
     requireWithinLimit(qemu.virtualSize(), "qemu-img info");
     qemu.requireAgrees(ours);
     return ours;

@@ -9,7 +9,8 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.io.CapturedRun;
+import io.imgtrust.core.io.CommandResult;
+import io.imgtrust.core.io.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ final class QemuOpinion {
   static final long CPU_SECONDS = 30;
   static final long ADDRESS_SPACE = 1L << 30;
   static final Duration TIMEOUT = Duration.ofSeconds(60);
-  static final int MAX_JSON = 1 << 20;
+  static final int MAX_JSON = CommandRunner.STDOUT_KEPT;
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -40,10 +41,10 @@ final class QemuOpinion {
   }
 
   /** Runs {@code qemu-img info --output=json} on {@code file} under prlimit; see the class comment. */
-  static QemuOpinion ask(Path file) throws ImageTrustException {
+  static QemuOpinion ask(CommandRunner runner, Path file) throws ImageTrustException {
     String name = file.toAbsolutePath().toString();
-    CapturedRun run = CapturedRun.run(ImmutableList.of("prlimit", "--as=" + ADDRESS_SPACE, "--cpu=" + CPU_SECONDS,
-        "--", "qemu-img", "info", "--output=json", name), TIMEOUT, MAX_JSON);
+    CommandResult run = runner.run(ImmutableList.of("prlimit", "--as=" + ADDRESS_SPACE, "--cpu=" + CPU_SECONDS,
+        "--", "qemu-img", "info", "--output=json", name), TIMEOUT);
     if (run.timedOut()) {
       throw refuse("qemu-img info did not finish within " + TIMEOUT.toSeconds() + " s", ImmutableMap.of());
     }

@@ -8,38 +8,29 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The verification policy of {@code [verification]}: whether refusals are enforced or only logged, whether
- * signatures are required, and when a cache entry is rechecked before use. Immutable.
+ * The verification policy of {@code [verification]}: whether refusals are enforced or only logged, and when a cache
+ * entry is rechecked before use. ({@code verify_signatures} is the verifier's: {@code ImageVerifier.fromConfig}.)
+ * Immutable.
  */
 public final class Policy {
   /** When a cache entry that stays live (a qcow2 base) is rechecked before each boot. */
   public enum Recheck { ALWAYS, INTERVAL, NEVER }
 
   private final boolean enforce;
-  private final boolean requireSignatures;
   private final Recheck recheck;
   private final Duration interval;
   private final boolean recheckSignature;
 
-  private Policy(boolean enforce, boolean requireSignatures, Recheck recheck, Duration interval,
-      boolean recheckSignature) {
+  private Policy(boolean enforce, Recheck recheck, Duration interval, boolean recheckSignature) {
     this.enforce = enforce;
-    this.requireSignatures = requireSignatures;
     this.recheck = recheck;
     this.interval = interval;
     this.recheckSignature = recheckSignature;
   }
 
   public static Policy fromConfig(ImgtrustConfig c) {
-    return new Policy(c.enforcing(), c.bool(Key.VERIFY_SIGNATURES),
-        Recheck.valueOf(c.string(Key.RECHECK).toUpperCase(java.util.Locale.ROOT)),
+    return new Policy(c.enforcing(), Recheck.valueOf(c.string(Key.RECHECK).toUpperCase(java.util.Locale.ROOT)),
         Duration.ofSeconds(c.number(Key.RECHECK_INTERVAL_SECONDS)), c.bool(Key.RECHECK_SIGNATURE));
-  }
-
-  /** A policy from its parts (tests). */
-  public static Policy of(boolean enforce, boolean requireSignatures, Recheck recheck, Duration interval,
-      boolean recheckSignature) {
-    return new Policy(enforce, requireSignatures, recheck, interval, recheckSignature);
   }
 
   /** {@code mode = enforce}: a failed check refuses; otherwise ({@code warn}) it is logged and counted. */
@@ -47,17 +38,8 @@ public final class Policy {
     return enforce;
   }
 
-  /** {@code verify_signatures}: an unsigned image is refused. */
-  public boolean requireSignatures() {
-    return requireSignatures;
-  }
-
   public Recheck recheck() {
     return recheck;
-  }
-
-  public Duration interval() {
-    return interval;
   }
 
   /** {@code recheck_signature}: re-verify the signature itself when the cache file is the original signed bytes. */

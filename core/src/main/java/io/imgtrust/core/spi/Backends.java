@@ -1,20 +1,27 @@
 package io.imgtrust.core.spi;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedSet;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.config.ImgtrustConfig;
+import io.imgtrust.core.config.BackendOption;
 import io.imgtrust.core.config.Key;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Selects the backend: {@link ServiceLoader} discovers providers, {@code [libvirt] images_type} activates one.
- * {@code default} means qcow2 and {@code raw} means flat, as in Nova. An unknown type, a type whose module is not
- * installed, or two providers with one id fail at start-up; there is no fallback.
+ * The installed backends: {@link ServiceLoader} is consulted once per class loader for the life of the process (the
+ * providers are kept), and {@link #create} makes a new backend of a type. The valid {@code images_type} values are
+ * the ids of the installed providers, and Nova's aliases: {@code default} means qcow2 and {@code raw} means flat. An
+ * unknown type, or two providers with one id, is {@code BAD_CONFIG}; there is no fallback.
  */
 public final class Backends {
+  private static final Map<ClassLoader, ImmutableMap<String, ImageBackendProvider>> SCANNED =
+      new ConcurrentHashMap<>();
+
   private Backends() {}
 
   /** The {@code images_type} a configured value names, after Nova's aliases. */
@@ -29,8 +36,63 @@ public final class Backends {
     }
   }
 
-  /** Every provider on the class path of {@code loader}, by id. */
+  /** The providers on this module's class path, by id; the same map on every call. */
+  public static ImmutableMap<String, ImageBackendProvider> providers() throws ImageTrustException {
+    return providers(Backends.class.getClassLoader());
+  }
+
+  /** Every provider on the class path of {@code loader}, by id; scanned once per loader, then the same map. */
   public static ImmutableMap<String, ImageBackendProvider> providers(ClassLoader loader) throws ImageTrustException {
+    ImmutableMap<String, ImageBackendProvider> known = SCANNED.get(loader);
+    if (known != null) {
+      return known;
+    }
+    ImmutableMap<String, ImageBackendProvider> scanned = scan(loader);
+    ImmutableMap<String, ImageBackendProvider> raced = SCANNED.putIfAbsent(loader, scanned);
+    return raced != null ? raced : scanned;
+  }
+
+  /** The options every installed backend declares (empty when the providers cannot be listed). */
+  public static ImmutableList<BackendOption> declaredOptions() {
+    try {
+      return providers().values().stream().flatMap(p -> p.options().stream())
+          .collect(ImmutableList.toImmutableList());
+    } catch (ImageTrustException e) {
+      return ImmutableList.of(); // create() reports the clash of ids
+    }
+  }
+
+  /**
+   * A new backend of {@code imagesType} (an installed provider's id, or an alias) for {@code context}; the caller
+   * owns it and closes it.
+   *
+   * @throws ImageTrustException {@code BAD_CONFIG} naming {@code [libvirt] images_type} and the installed types when
+   *     no provider has that id
+   */
+  public static ImageBackend create(BackendContext context, String imagesType) throws ImageTrustException {
+    String type = canonicalType(imagesType);
+    ImmutableMap<String, ImageBackendProvider> all = providers();
+    ImageBackendProvider p = all.get(type);
+    if (p == null) {
+      throw ImageTrustException.of(Reason.BAD_CONFIG, "images_type '" + imagesType + "' has no backend installed"
+          + " (installed: " + String.join(", ", ImmutableSortedSet.copyOf(all.keySet())) + ", and the aliases"
+          + " default = qcow2, raw = flat)", ImmutableMap.of("file", context.config().source().map(String::valueOf)
+              .orElse("(defaults)"), "section", "libvirt", "option", "images_type", "value", imagesType));
+    }
+    return p.create(context);
+  }
+
+  /**
+   * The backend {@code images_type} selects (or {@code override}, e.g. from the command line, when not null).
+   *
+   * @deprecated use {@link #create}; kept for the command until it holds its backends for the process
+   */
+  @Deprecated
+  public static ImageBackend fromConfig(BackendContext context, String override) throws ImageTrustException {
+    return create(context, override != null ? override : context.config().string(Key.IMAGES_TYPE));
+  }
+
+  private static ImmutableMap<String, ImageBackendProvider> scan(ClassLoader loader) throws ImageTrustException {
     Map<String, ImageBackendProvider> byId = new LinkedHashMap<>();
     for (ImageBackendProvider p : ServiceLoader.load(ImageBackendProvider.class, loader)) {
       ImageBackendProvider other = byId.putIfAbsent(p.id(), p);
@@ -40,19 +102,5 @@ public final class Backends {
       }
     }
     return ImmutableMap.copyOf(byId);
-  }
-
-  /** The backend {@code images_type} selects (or {@code override}, e.g. from the command line, when not null). */
-  public static ImageBackend fromConfig(BackendContext context, String override) throws ImageTrustException {
-    ImgtrustConfig config = context.config();
-    String type = canonicalType(override != null ? override : config.string(Key.IMAGES_TYPE));
-    ImmutableMap<String, ImageBackendProvider> all = providers(Backends.class.getClassLoader());
-    ImageBackendProvider p = all.get(type);
-    if (p == null) {
-      throw ImageTrustException.of(Reason.BAD_CONFIG, "images_type '" + type + "' has no backend installed"
-          + " (installed: " + String.join(", ", all.keySet()) + ")",
-          ImmutableMap.of("section", "libvirt", "option", "images_type"));
-    }
-    return p.create(context);
   }
 }

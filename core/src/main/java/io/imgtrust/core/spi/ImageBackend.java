@@ -10,8 +10,12 @@ import io.imgtrust.core.ImageTrustException;
  * behind (no file, directory, LV or RBD image, not even under a temporary name), a verification failure quarantines
  * the entry, and a typed {@link ImageTrustException} is thrown. Implementations are thread-safe: concurrent prepares
  * of one image (for different instances) all succeed.
+ *
+ * <p>Lifecycle: a host makes one backend per type for the life of its process ({@link Backends#create}) and closes it
+ * when it stops. A backend holding resources (a Ceph connection, a thread pool) releases them in {@link #close};
+ * after it, the backend is not used again.
  */
-public interface ImageBackend {
+public interface ImageBackend extends AutoCloseable {
   /**
    * Makes the instance's disk from {@code request.entry()}. The entry is re-validated first (its record may have
    * changed since the entry was handed out), so a record that no longer verifies is refused ({@code RECORD_INVALID}).
@@ -29,4 +33,8 @@ public interface ImageBackend {
 
   /** One line for logs and {@code --help}: the backend and where its disks live. */
   String describe();
+
+  /** Releases what the backend holds; idempotent, never throws a checked exception. The default holds nothing. */
+  @Override
+  default void close() {}
 }

@@ -3,6 +3,7 @@ package io.imgtrust.core.trust;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
+import io.imgtrust.core.internal.crypto.PublicKeys;
 import io.imgtrust.core.metadata.KeyType;
 import java.time.Instant;
 import java.util.Optional;

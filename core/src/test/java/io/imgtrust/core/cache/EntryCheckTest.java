@@ -8,8 +8,10 @@ import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.io.FileIdentity;
-import io.imgtrust.core.ledger.HostKey;
-import io.imgtrust.core.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.HostKey;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.locks.EntryLocks;
+import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.policy.Policy;
 import io.imgtrust.core.testing.CacheFixture;
 import io.imgtrust.core.verify.ImageVerifier;
@@ -39,7 +41,7 @@ class EntryCheckTest {
     entry = fx.add("img-1", CacheFixture.randomImage(SIZE, 7));
     CacheLayout layout = CacheLayout.open(fx.conf.cacheDir());
     Ledger ledger = Ledger.open(layout.records(), HostKey.loadOrCreate(fx.conf.path(Key.HOST_KEY_FILE)));
-    ImmutableFiles flags = new ImmutableFiles(false);
+    ImmutableFiles flags = new ImmutableFiles(false, CommandRunner.system());
     check = new EntryCheck(layout, ledger, new EntryLocks(layout.locks(), Duration.ofSeconds(10)),
         new Quarantine(layout, flags), new Sealing(ledger, flags), Policy.fromConfig(fx.conf),
         ImageVerifier.trustSource(fx.conf));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.internal.locks.EntryLocks;
 import io.imgtrust.core.testing.Refusals;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -8,9 +8,9 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.io.FileIdentity;
-import io.imgtrust.core.ledger.HostKey;
-import io.imgtrust.core.ledger.Ledger;
-import io.imgtrust.core.ledger.LedgerRecord;
+import io.imgtrust.core.internal.ledger.HostKey;
+import io.imgtrust.core.internal.ledger.Ledger;
+import io.imgtrust.core.internal.ledger.SealedRecord;
 import io.imgtrust.core.testing.CacheFixture;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -115,7 +115,7 @@ class ImageCacheChangedFileTest {
     FileIdentity id = e.record().identity();
     Ledger ledger = Ledger.open(fx.cache.directory().resolve(".imgtrust"),
         HostKey.loadOrCreate(root.resolve("keys/host.key")));
-    ledger.write(e.record().toBuilder()
+    ledger.write(SealedRecord.toBuilder(e.record())
         .identity(new FileIdentity(id.device(), id.inode(), id.size(), id.mtimeNanos())).build());
     assertThat(Files.readString(fx.cache.recordFile("img-1"))).doesNotContain("ctime_ns");
 

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.io.ExternalTool;
+import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.io.FileIdentity;
 import io.imgtrust.core.testing.CacheFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class ImmutableFilesTest {
 
   @AfterEach
   void clearFlags() throws Exception {
-    ExternalTool.run(List.of("chattr", "-R", "-i", root.toString()));
+    CommandRunner.system().runChecked(List.of("chattr", "-R", "-i", root.toString()), Duration.ofSeconds(30));
   }
 
   private CacheEntry addImmutable() throws Exception {
@@ -68,7 +69,7 @@ class ImmutableFilesTest {
   @Test
   void ensureVerified_fileGivenAwayAndIntact_replacedByAnImmutableCopySealedWithItsIdentity() throws Exception {
     CacheEntry e = addImmutable();
-    ExternalTool.run(List.of("chattr", "-i", e.file().toString()));
+    CommandRunner.system().runChecked(List.of("chattr", "-i", e.file().toString()), Duration.ofSeconds(30));
     Files.setAttribute(e.file(), "unix:uid", 65534);
     Files.setPosixFilePermissions(e.file(), PosixFilePermissions.fromString("rw-r--r--"));
     long heldInode = FileIdentity.of(e.file()).inode();
@@ -92,7 +93,7 @@ class ImmutableFilesTest {
 
   @Test
   void set_chattrFails_cacheGoesOnWithoutTheFlagAndStopsTrying() throws Exception {
-    ImmutableFiles flags = new ImmutableFiles(true);
+    ImmutableFiles flags = new ImmutableFiles(true, CommandRunner.system());
     Path file = Files.write(root.resolve("f"), new byte[] {1});
 
     flags.set(root.resolve("no-such-file"));
@@ -105,7 +106,7 @@ class ImmutableFilesTest {
   void set_disabled_noFlag() throws Exception {
     Path file = Files.write(root.resolve("f"), new byte[] {1});
 
-    new ImmutableFiles(false).set(file);
+    new ImmutableFiles(false, CommandRunner.system()).set(file);
 
     assertThat(ImmutableFiles.isSet(file)).contains(false);
   }

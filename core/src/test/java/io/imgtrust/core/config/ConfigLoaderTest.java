@@ -307,7 +307,6 @@ class ConfigLoaderTest {
     "verification | verify_signatures        | tru",
     "verification | recheck_signature        | 2",
     "image_cache  | force_raw_images         | y",
-    "libvirt      | images_type              | qcow3",
     "libvirt      | images_type              | QCOW2",
     "verification | mode                     | permissive",
     "verification | recheck                  | sometimes",
@@ -493,7 +492,7 @@ class ConfigLoaderTest {
     "MODE                     | strict",
     "VERIFY_SIGNATURES        | perhaps",
     "RECHECK_INTERVAL_SECONDS | -5",
-    "IMAGES_TYPE              | vmdk",
+    "IMAGES_TYPE              | Vmdk",
     "INSTANCES_PATH           | ''",
   })
   void with_invalidValue_badConfigNamingSectionAndOption(Key key, String value) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.io.CommandRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class QemuOpinionIT {
     InspectedImage footerView = InspectedImage.builder(ImageFormat.VMDK, 512).vmdkCreateType("streamOptimized")
         .build();
 
-    ImageTrustException e = refusal(() -> QemuOpinion.ask(attack).requireAgrees(footerView));
+    ImageTrustException e = refusal(() -> QemuOpinion.ask(CommandRunner.system(), attack).requireAgrees(footerView));
 
     assertThat(e.reason()).isEqualTo(Reason.UNSAFE_IMAGE);
     assertThat(e.getMessage()).contains("VMDK extent").contains(host.toString());
@@ -137,7 +138,7 @@ class QemuOpinionIT {
       Path file = Files.write(dir.resolve("corpus-" + i + ".vmdk"), image);
       try {
         InspectedImage ok = ALL.admit(file, "vmdk");
-        assertThat(QemuOpinion.ask(file).format()).isEqualTo("vmdk");
+        assertThat(QemuOpinion.ask(CommandRunner.system(), file).format()).isEqualTo("vmdk");
         assertThat(ok.backingFile()).isEmpty();
         admitted++;
       } catch (ImageTrustException e) {

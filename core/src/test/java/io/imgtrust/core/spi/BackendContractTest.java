@@ -52,7 +52,7 @@ public abstract class BackendContractTest {
   @BeforeEach
   void setUpBackend() throws Exception {
     fixture = CacheFixture.create(root, extraConfig());
-    backend = Backends.fromConfig(BackendContext.of(fixture.conf, fixture.cache), imagesType());
+    backend = Backends.create(BackendContext.of(fixture.conf, fixture.cache), imagesType());
     image = CacheFixture.randomImage(IMAGE_SIZE, 11);
     entry = fixture.add("contract-image", image);
   }
@@ -95,7 +95,7 @@ public abstract class BackendContractTest {
     Path metrics = Files.createDirectories(root.resolve("metrics")).resolve("imgtrust.prom");
     CacheFixture warn = CacheFixture.create(root.resolve("warn"),
         "mode = warn\n[image_cache]\nmetrics_file = " + metrics + "\n" + extraConfig());
-    ImageBackend b = Backends.fromConfig(BackendContext.of(warn.conf, warn.cache), imagesType());
+    ImageBackend b = Backends.create(BackendContext.of(warn.conf, warn.cache), imagesType());
     CacheEntry e = warn.add("contract-image", image);
     CacheFixture.rot(e.file(), 4 * 1024 * 1024 + 99);
     try {

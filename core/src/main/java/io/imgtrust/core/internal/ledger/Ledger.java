@@ -1,10 +1,11 @@
-package io.imgtrust.core.ledger;
+package io.imgtrust.core.internal.ledger;
 
 import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.ledger.LedgerRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;

@@ -1,4 +1,4 @@
-package io.imgtrust.core.cache;
+package io.imgtrust.core.internal.locks;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

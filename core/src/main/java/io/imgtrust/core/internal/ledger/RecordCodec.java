@@ -1,4 +1,4 @@
-package io.imgtrust.core.ledger;
+package io.imgtrust.core.internal.ledger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +9,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.hash.HashCode;
 import io.imgtrust.core.io.FileIdentity;
+import io.imgtrust.core.ledger.LedgerRecord;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Iterator;
@@ -101,7 +102,7 @@ final class RecordCodec {
       Map.Entry<String, JsonNode> e = it.next();
       fill.put(e.getKey(), e.getValue().asText());
     }
-    LedgerRecord.Builder b = LedgerRecord.builder().imageId(o.get("image_id").asText())
+    SealedRecord.Builder b = SealedRecord.builder().imageId(o.get("image_id").asText())
         .cacheFile(o.get("cache_file").asText()).diskFormat(o.get("disk_format").asText()).chunks(chunks.build())
         .identity(new FileIdentity(id.get("device").asLong(), id.get("inode").asLong(), id.get("size").asLong(),
             id.get("mtime_ns").asLong(), id.has("ctime_ns") ? id.get("ctime_ns").asLong() : FileIdentity.UNKNOWN))

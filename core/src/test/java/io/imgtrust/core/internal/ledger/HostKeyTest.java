@@ -1,4 +1,4 @@
-package io.imgtrust.core.ledger;
+package io.imgtrust.core.internal.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

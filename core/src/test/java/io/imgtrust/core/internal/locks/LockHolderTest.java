@@ -1,4 +1,4 @@
-package io.imgtrust.core.cache;
+package io.imgtrust.core.internal.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.imgtrust.core.ledger;
+package io.imgtrust.core.internal.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.hash.HashCode;
 import io.imgtrust.core.io.FileIdentity;
+import io.imgtrust.core.ledger.LedgerRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class LedgerTest {
 
   static LedgerRecord record(String name) {
     Instant t = Instant.parse("2026-11-25T10:00:00.123456789Z");
-    return LedgerRecord.builder().imageId("img-1").cacheFile(name).diskFormat("qcow2")
+    return SealedRecord.builder().imageId("img-1").cacheFile(name).diskFormat("qcow2")
         .chunks(ImmutableList.of(HashCode.fromString("00".repeat(32)), HashCode.fromString("ff".repeat(32))))
         .identity(new FileIdentity(2049, 1234, 5_000_000, 1_700_000_000_123_456_789L))
         .fill(ImmutableMap.of("digest_algorithm", "sha512", "signer_subject", "CN=x, O=\"quoted\""))
@@ -97,7 +98,7 @@ class LedgerTest {
   @Test
   void write_replacesAtomicallyAndLeavesNoTemporaries() throws Exception {
     ledger.write(record("abc"));
-    ledger.write(record("abc").toBuilder().state(LedgerRecord.State.QUARANTINED, "DIGEST_MISMATCH").build());
+    ledger.write(SealedRecord.toBuilder(record("abc")).state(LedgerRecord.State.QUARANTINED, "DIGEST_MISMATCH").build());
 
     assertThat(ledger.read("abc").orElseThrow().stateReason()).contains("DIGEST_MISMATCH");
     try (Stream<Path> s = Files.list(dir.resolve("records"))) {

@@ -1,4 +1,4 @@
-package io.imgtrust.core.trust;
+package io.imgtrust.core.internal.crypto;
 
 import io.imgtrust.core.metadata.KeyType;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.imgtrust.core.cache;
+package io.imgtrust.core.internal.locks;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One exclusive lock per cache entry, across threads (a {@link ReentrantLock}) and across processes (an
- * {@code fcntl} lock on {@code .imgtrust/locks/<name>.lock}, released by the kernel if the process dies). Lock files
+ * Internal to core. One exclusive lock per name (a cache entry, or an instance disk being built:
+ * {@code spi.DiskBuild}), across threads (a {@link ReentrantLock}) and across processes (an {@code fcntl} lock on
+ * {@code <dir>/<name>.lock}, e.g. {@code .imgtrust/locks/}, released by the kernel if the process dies). Lock files
  * are never deleted, so two processes always lock the same inode. They are created 0600 in the private lock
  * directory and opened with {@code O_NOFOLLOW}: a symbolic link in their place is refused ({@code UNSAFE_CACHE}),
  * never followed.
@@ -34,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Every wait is bounded by the timeout: a lock not obtained in time, or a wait interrupted, ends in
  * {@code LOCK_TIMEOUT} naming the holder where the kernel tells it ({@code /proc/locks}).
  */
-final class EntryLocks {
+public final class EntryLocks {
   private static final long FIRST_PAUSE_MILLIS = 5;
   private static final long LONGEST_PAUSE_MILLIS = 250;
 
@@ -44,7 +45,8 @@ final class EntryLocks {
   private final Path dir;
   private final Duration timeout;
 
-  EntryLocks(Path dir, Duration timeout) {
+  /** Locks whose files live in {@code dir} (which must exist); every wait ends after {@code timeout}. */
+  public EntryLocks(Path dir, Duration timeout) {
     this.dir = realPath(dir);
     this.timeout = timeout;
   }
@@ -59,7 +61,7 @@ final class EntryLocks {
   }
 
   /** Waits at most the timeout until this thread holds the entry's lock. */
-  Held acquire(String name) throws ImageTrustException {
+  public Held acquire(String name) throws ImageTrustException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Path file = dir.resolve(name + ".lock");
     ReentrantLock l = LOCAL.computeIfAbsent(file, k -> new ReentrantLock());
@@ -157,7 +159,7 @@ final class EntryLocks {
   }
 
   /** A held entry lock; closing releases it. */
-  static final class Held implements AutoCloseable {
+  public static final class Held implements AutoCloseable {
     private final ReentrantLock local;
     private final FileChannel channel;
     private final FileLock lock;

@@ -1,4 +1,4 @@
-package io.imgtrust.core.ledger;
+package io.imgtrust.core.internal.ledger;
 
 import com.google.common.io.BaseEncoding;
 import io.imgtrust.core.ImageTrustException;
