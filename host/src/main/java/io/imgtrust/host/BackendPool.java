@@ -44,28 +44,27 @@ final class BackendPool {
 
   /** The one place a backend is created. */
   private ImageBackend newBackend(String type) throws ImageTrustException {
-    return Backends.fromConfig(BackendContext.of(config, cache), type);
+    return Backends.create(BackendContext.of(config, cache), type);
   }
 
-  /** Closes every backend made so far (those that hold resources); every one is tried, then the first
-   * failure is thrown (IO_ERROR unless it was typed), the others suppressed in it. */
+  /**
+   * Closes every backend made so far; every one is tried, then the first failure is thrown ({@code IO_ERROR}), the
+   * others suppressed in it.
+   */
   synchronized void closeAll() throws ImageTrustException {
-    List<Exception> failures = new ArrayList<>();
+    List<RuntimeException> failures = new ArrayList<>();
     for (ImageBackend b : byType.values()) {
-      if (b instanceof AutoCloseable) {
-        try {
-          ((AutoCloseable) b).close();
-        } catch (Exception e) {
-          log.warn("closing backend {} failed: {}", b.describe(), e.toString());
-          failures.add(e);
-        }
+      try {
+        b.close();
+      } catch (RuntimeException e) {
+        log.warn("closing backend {} failed: {}", b.describe(), e.toString());
+        failures.add(e);
       }
     }
     byType.clear();
     if (!failures.isEmpty()) {
-      ImageTrustException first = failures.get(0) instanceof ImageTrustException
-          ? (ImageTrustException) failures.get(0)
-          : ImageTrustException.wrap(Reason.IO_ERROR, "closing a backend failed: " + failures.get(0), failures.get(0));
+      ImageTrustException first = ImageTrustException.wrap(Reason.IO_ERROR, "closing a backend failed: "
+          + failures.get(0), failures.get(0));
       failures.subList(1, failures.size()).forEach(first::addSuppressed);
       throw first;
     }

@@ -6,7 +6,6 @@ import com.google.common.collect.ImmutableSortedSet;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.BackendOption;
-import io.imgtrust.core.config.Key;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -80,16 +79,6 @@ public final class Backends {
               .orElse("(defaults)"), "section", "libvirt", "option", "images_type", "value", imagesType));
     }
     return p.create(context);
-  }
-
-  /**
-   * The backend {@code images_type} selects (or {@code override}, e.g. from the command line, when not null).
-   *
-   * @deprecated use {@link #create}; kept for the command until it holds its backends for the process
-   */
-  @Deprecated
-  public static ImageBackend fromConfig(BackendContext context, String override) throws ImageTrustException {
-    return create(context, override != null ? override : context.config().string(Key.IMAGES_TYPE));
   }
 
   private static ImmutableMap<String, ImageBackendProvider> scan(ClassLoader loader) throws ImageTrustException {
