@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * cannot be written is logged and lost, because counting must never stop a boot. Nothing is counted (one log line)
  * unless the file's directory passes {@link StrictModes#checkDirectory} (owned by root or this user, not writable by
  * others), and the counter and lock files are opened only as regular files, never through a symbolic link, never
- * a FIFO (which would block), and read only up to {@link PrometheusText#MAX_READ} bytes. The reasons a recheck produces are
- * always present (0 until the first failure), so alerts see the series from the start.
+ * a FIFO (which would block), and read only up to {@link PrometheusText#MAX_READ} bytes. The reasons a recheck
+ * produces are always present (0 until the first failure), so alerts see the series from the start.
  */
 public final class WarnCounter {
   /** The counter's metric name. */
