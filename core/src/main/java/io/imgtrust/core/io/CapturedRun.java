@@ -44,7 +44,7 @@ public final class CapturedRun {
    * Runs {@code argv} for at most {@code timeout}, keeping at most {@code maxStdout} bytes of its output.
    *
    * @throws ImageTrustException {@code IO_ERROR} when the tool cannot be started or the caller is interrupted (the
-   *     tool is then killed); a non-zero exit or a timeout is reported in the result, not thrown
+   *     tool is then killed); a non-zero exit or a timeout (the tool is killed) is reported in the result, not thrown
    */
   public static CapturedRun run(List<String> argv, Duration timeout, int maxStdout) throws ImageTrustException {
     Process p;
@@ -57,11 +57,13 @@ public final class CapturedRun {
     CompletableFuture<Bounded> out = drain(p.getInputStream(), maxStdout);
     CompletableFuture<Bounded> err = drain(p.getErrorStream(), STDERR_KEPT);
     try {
-      boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!finished) {
-        p.destroyForcibly().waitFor();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        // Process.destroyForcibly would close the pipes under the readers ("Stream closed"): kill by handle.
+        p.toHandle().destroyForcibly();
+        p.waitFor();
+        return new CapturedRun(-1, true, afterKill(out), afterKill(err));
       }
-      return new CapturedRun(finished ? p.exitValue() : -1, !finished, out.get(READERS, TimeUnit.SECONDS),
+      return new CapturedRun(p.exitValue(), false, out.get(READERS, TimeUnit.SECONDS),
           err.get(READERS, TimeUnit.SECONDS));
     } catch (InterruptedException e) {
       p.destroyForcibly();
@@ -70,6 +72,15 @@ public final class CapturedRun {
     } catch (ExecutionException | TimeoutException e) {
       p.destroyForcibly();
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read the output of " + argv.get(0) + ": " + e, e);
+    }
+  }
+
+  /** What a killed tool wrote, or nothing when its output cannot be read (a child may still hold the pipes). */
+  private static Bounded afterKill(CompletableFuture<Bounded> output) throws InterruptedException {
+    try {
+      return output.get(READERS, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      return new Bounded(new byte[0], false);
     }
   }
 
