@@ -1,8 +1,11 @@
 package io.imgtrust.cli;
 
+import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.config.Key;
+import io.imgtrust.core.io.RegularFiles;
+import io.imgtrust.core.io.StrictModes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -14,7 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link LogTarget}: stderr until the configuration is loaded, then {@code [DEFAULT] log_file} (appended) when set.
  * The libvirt hook's stderr is libvirt's error message, so the hook never logs there: its lines (WARN and above, INFO
  * with {@code -v}) go to {@code log_file}, or to {@value #HOOK_LOG} when that is empty, or nowhere when the file
- * cannot be written (logging never fails a boot).
+ * cannot be written or is not safe to write (see {@link #open}): logging never fails or stalls a boot.
  */
 public final class Logging {
   /** Where the hook logs when {@code log_file} is empty. */
@@ -80,12 +82,13 @@ public final class Logging {
     }
     try {
       target.toFile(open(file.get(), file.get().equals(HOOK_LOG)));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | ImageTrustException | RuntimeException e) {
       if (hook) {
         target.discard();
       } else {
         System.err.println("imgtrust: cannot write log_file " + file.get() + " ("
-            + (e instanceof IOException ? IoErrors.describe((IOException) e) : e) + "); logging to stderr");
+            + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.getMessage())
+            + "); logging to stderr");
       }
     }
   }
@@ -97,15 +100,20 @@ public final class Logging {
     }
   }
 
-  /** Opens {@code file} for appending, created {@code rw-r-----}; its directory too ({@code rwxr-x---}) if asked. */
-  private static OutputStream open(Path file, boolean makeDir) throws IOException {
-    if (makeDir && !Files.isDirectory(file.getParent())) {
-      Files.createDirectories(file.getParent(),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+  /**
+   * Opens {@code file} for appending, created {@code rw-r-----}; its directory too ({@code rwxr-x---}) if asked. The
+   * directory must pass {@link StrictModes#checkDirectory} (no one else can plant or swap the file), and the file
+   * must be a regular file, not a symbolic link: never followed, and a FIFO, which would block the hook, is never
+   * opened.
+   */
+  static OutputStream open(Path file, boolean makeDir) throws IOException, ImageTrustException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (makeDir && !Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
     }
-    return Channels.newOutputStream(Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"))));
+    StrictModes.checkDirectory("log directory", dir);
+    return Channels.newOutputStream(RegularFiles.openWrite(file, "rw-r-----", StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND));
   }
 
   private static void setDefault(String key, String value) {

@@ -9,12 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imgtrust.core.metrics.PrometheusText;
 import io.imgtrust.core.metrics.WarnCounter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code mode = warn} through the real command: a tampered base is let through, and the failure is in the spawn
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code metrics_file}.
  */
 class WarnModeIT {
+  private static final int NOBODY = 65534;
   private static final String ID = "warn-img";
   private static final long SIZE = (9L << 20) + 4096;
   /** In chunk 1 (4 MiB chunks). */
@@ -145,10 +150,16 @@ class WarnModeIT {
    * disk spawn made, as libvirt would on its next start.
    */
   private OpensslPki.Result hookAfterRot(String mode, String domain) throws Exception {
+    return hookAfterRot(mode, domain, () -> { });
+  }
+
+  /** As above, running {@code beforeHook} just before the hook. */
+  private OpensslPki.Result hookAfterRot(String mode, String domain, Step beforeHook) throws Exception {
     Path cfg = config(mode);
     OpensslPki.Result spawned = spawn(cfg, "qcow2", domain);
     assertThat(spawned.exitCode()).as(spawned.describe()).isZero();
     ItFiles.rot(base, ROT_AT);
+    beforeHook.run();
     return hook(cfg, domain, "<domain type='qemu'><name>" + domain + "</name><devices>"
         + json(spawned).at("/disk/xml").asText() + "</devices></domain>");
   }
@@ -162,7 +173,45 @@ class WarnModeIT {
     Path err = dir.resolve("hook.err");
     Process p = new ProcessBuilder(cmd).redirectInput(in.toFile()).redirectOutput(out.toFile())
         .redirectError(err.toFile()).start();
-    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("hook finished").isTrue();
+    boolean finished = p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    assertThat(finished).as("hook finished").isTrue();
     return new OpensslPki.Result(cmd, p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** A step that may throw. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /**
+   * The log and metrics directories belong to another user (uid 65534), who planted a FIFO, a symbolic link to a
+   * root-only file, or one to /dev/zero as the log file and the warn counter file: the hook neither hangs nor
+   * follows a link, logs and counts nothing there, and exits as the check says.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"warn,fifo", "enforce,fifo", "warn,victim", "warn,devzero"})
+  void hook_logAndMetricsDirectoriesOfAnotherUserWithPlantedFiles_noHangNothingFollowedExitAsChecked(String mode,
+      String planted) throws Exception {
+    Path victim = Files.writeString(dir.resolve("victim"), "ROOT ONLY\n");
+    long started = System.nanoTime();
+    OpensslPki.Result r = hookAfterRot(mode, "vm-" + planted, () -> {
+      for (Path f : List.of(log, WarnCounter.fileFor(metrics))) {
+        Files.setAttribute(f.getParent(), "unix:uid", NOBODY);
+        Files.deleteIfExists(f);
+        if (planted.equals("devzero")) {
+          Files.createSymbolicLink(f, Path.of("/dev/zero"));
+        } else {
+          LoggingTest.plant(planted, f, victim);
+        }
+      }
+    });
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(mode.equals("warn") ? 0 : 3);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(90));
+    assertThat(Files.readString(victim)).isEqualTo("ROOT ONLY\n");
+    assertThat(Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS)).as("the planted log stays").isFalse();
   }
 }

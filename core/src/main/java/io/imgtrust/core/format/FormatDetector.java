@@ -7,12 +7,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * Finds an image's format from magic numbers alone, in a fixed order: qcow2, Parallels, VMDK (sparse extent or
  * descriptor file), VHDX, VHD (footer copy at 0), VDI, ISO 9660, VHD (footer at end of file); anything else is RAW.
- * Reads at most three small pieces of the file.
+ * A descriptor file is recognised as qemu's probe recognises it ({@link VmdkProbe}, over the same first 2048 bytes),
+ * so no text that qemu would open as a descriptor passes as raw. Reads at most three small pieces of the file.
  */
 final class FormatDetector {
   static final int ISO_OFFSET = 0x8001;
   static final String ISO_MAGIC = "CD001";
-  static final int PROBE = 512;
+  static final int PROBE = VmdkProbe.QEMU_PROBE_BUFFER;
 
   private FormatDetector() {}
 

@@ -42,11 +42,16 @@ final class QemuOpinion {
 
   /** Runs {@code qemu-img info --output=json} on {@code file} under prlimit; see the class comment. */
   static QemuOpinion ask(CommandRunner runner, Path file) throws ImageTrustException {
+    return ask(runner, file, TIMEOUT);
+  }
+
+  /** As {@link #ask(CommandRunner, Path)}, killing qemu-img after {@code timeout} (tests use a short one). */
+  static QemuOpinion ask(CommandRunner runner, Path file, Duration timeout) throws ImageTrustException {
     String name = file.toAbsolutePath().toString();
     CommandResult run = runner.run(ImmutableList.of("prlimit", "--as=" + ADDRESS_SPACE, "--cpu=" + CPU_SECONDS,
-        "--", "qemu-img", "info", "--output=json", name), TIMEOUT);
+        "--", "qemu-img", "info", "--output=json", name), timeout);
     if (run.timedOut()) {
-      throw refuse("qemu-img info did not finish within " + TIMEOUT.toSeconds() + " s", ImmutableMap.of());
+      throw refuse("qemu-img info did not finish within " + timeout.toSeconds() + " s", ImmutableMap.of());
     }
     if (run.exitCode() != 0) {
       throw refuse("qemu-img info failed (exit " + run.exitCode() + "): " + run.stderr(),

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * Reads a VMDK: a sparse extent ({@code KDMV}) with its embedded descriptor, or refuses a descriptor file.
  *
  * <p>Decided on the bytes qemu's {@code vmdk_open_vmdk4} acts on, in its order: a text descriptor file
- * ({@code # Disk DescriptorFile}) only names other files, and a <em>first</em> header with capacity 0 and a
- * descriptor offset makes qemu open that descriptor as a descriptor file; both are {@code UNSAFE_IMAGE}. Only then,
- * when the grain directory is at the end, the footer (read where qemu reads it: 1536 bytes before the end of the file
- * rounded up to a sector) replaces the header, as it does in qemu. The embedded descriptor the first header names
+ * ({@code # Disk DescriptorFile}, or any text qemu's probe takes as one) only names other files, and a <em>first</em>
+ * header with capacity 0 and a descriptor offset makes qemu open that descriptor as a descriptor file; both are
+ * {@code UNSAFE_IMAGE}. Only then, when the grain directory is at the end, the footer (read where qemu reads it: 1536
+ * bytes before the end of the file rounded up to a sector) replaces the header, as it does in qemu. The embedded descriptor the first header names
  * gives the {@code createType}; its extent lines may only describe this file itself (at most one {@code SPARSE}
  * extent whose name has no directory), anything else is {@code UNSAFE_IMAGE}. A {@code parentFileNameHint} in the
  * bytes qemu searches for it (10 KiB from offset 512) is a backing file.
@@ -36,10 +36,14 @@ final class VmdkReader {
 
   private VmdkReader() {}
 
-  /** True when {@code first} starts with the descriptor-file comment. */
+  /**
+   * True when {@code first} starts with the descriptor-file comment, or qemu's probe would take it as a descriptor
+   * file ({@link VmdkProbe}: comment and blank lines, then {@code version=N}).
+   */
   static boolean isDescriptorFile(ByteBuffer first) {
     int n = DESCRIPTOR_FILE.length();
-    return first.limit() >= n && CStrings.decode(first, 0, n, StandardCharsets.ISO_8859_1).equals(DESCRIPTOR_FILE);
+    return first.limit() >= n && CStrings.decode(first, 0, n, StandardCharsets.ISO_8859_1).equals(DESCRIPTOR_FILE)
+        || VmdkProbe.isDescriptor(first);
   }
 
   static InspectedImage read(ImageFile file) throws ImageTrustException {

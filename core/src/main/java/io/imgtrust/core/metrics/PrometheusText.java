@@ -5,15 +5,15 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableMap;
 import io.imgtrust.core.io.AtomicFiles;
+import io.imgtrust.core.io.RegularFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -39,6 +39,9 @@ public final class PrometheusText {
       this.word = word;
     }
   }
+
+  /** The largest file {@link #readSamples} reads. */
+  public static final int MAX_READ = 1 << 20;
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
@@ -116,16 +119,16 @@ public final class PrometheusText {
    * The samples of a file this class wrote, by {@link #series} text; empty when the file does not exist. Lines that
    * are not samples of that shape (another writer's, a damaged file) are skipped: callers use this to carry
    * counters over from the previous file, and a counter that restarts at 0 is what Prometheus expects after a reset.
+   *
+   * @throws IOException also when the file is a symbolic link (never followed), not a regular file (a FIFO is never
+   *     opened), owned by another user, or larger than {@value #MAX_READ} bytes
    */
   public static ImmutableMap<String, Double> readSamples(Path file) throws IOException {
-    String content;
-    try {
-      content = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return ImmutableMap.of();
-    } catch (java.nio.charset.CharacterCodingException e) {
+    Optional<byte[]> bytes = RegularFiles.read(file, MAX_READ);
+    if (bytes.isEmpty()) {
       return ImmutableMap.of();
     }
+    String content = new String(bytes.get(), StandardCharsets.UTF_8);
     Map<String, Double> out = new LinkedHashMap<>();
     for (String line : content.split("\n", -1)) {
       int space = line.lastIndexOf(' ');

@@ -2,18 +2,19 @@ package io.imgtrust.core.metrics;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
+import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.config.Key;
+import io.imgtrust.core.io.RegularFiles;
+import io.imgtrust.core.io.StrictModes;
 import io.imgtrust.core.metrics.PrometheusText.Type;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safe across threads and processes: each count reads the file, adds one and replaces the file atomically, under
  * an exclusive lock on a dot file beside it (waited for at most {@value #LOCK_WAIT_MS} ms). Never throws: a count that
- * cannot be written is logged and lost, because counting must never stop a boot. The reasons a recheck produces are
- * always present (0 until the first failure), so alerts see the series from the start.
+ * cannot be written is logged and lost, because counting must never stop a boot. Nothing is counted (one log line)
+ * unless the file's directory passes {@link StrictModes#checkDirectory} (owned by root or this user, not writable by
+ * others), and the counter and lock files are opened only as regular files, never through a symbolic link, never
+ * a FIFO (which would block), and read only up to {@link PrometheusText#MAX_READ} bytes. The reasons a recheck
+ * produces are always present (0 until the first failure), so alerts see the series from the start.
  */
 public final class WarnCounter {
   /** The counter's metric name. */
@@ -92,14 +96,18 @@ public final class WarnCounter {
     }
     Path f = file.get();
     synchronized (IN_PROCESS) {
-      try (FileChannel lockFile = FileChannel.open(lockOf(f), ImmutableSet.of(StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
-              PosixFilePermissions.fromString("rw-------")));
+      try {
+        StrictModes.checkDirectory("metrics directory", f.toAbsolutePath().getParent());
+      } catch (ImageTrustException e) {
+        log.warn("not counting a warn-mode failure ({} {}) in {}: {}", check.label(), reason, f, e.getMessage());
+        return;
+      }
+      try (FileChannel lockFile = RegularFiles.openWrite(lockOf(f), "rw-------", StandardOpenOption.CREATE);
           FileLock lock = lock(lockFile, f)) {
         render(PrometheusText.readSamples(f), check, reason).writeTo(f);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         log.warn("cannot count a warn-mode failure ({} {}) in {}: {}", check.label(), reason, f,
-            IoErrors.describe(e));
+            e instanceof IOException ? IoErrors.describe((IOException) e) : e.toString());
       }
     }
   }

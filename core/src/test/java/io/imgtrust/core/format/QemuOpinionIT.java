@@ -10,6 +10,7 @@ import io.imgtrust.core.io.CommandRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -148,5 +149,48 @@ class QemuOpinionIT {
       }
     }
     assertThat(admitted).as("the self-contained variants pass").isGreaterThanOrEqualTo(2);
+  }
+
+  /** A raw-declared text file qemu probes as a VMDK descriptor, with a FLAT extent naming a FIFO (qemu blocks). */
+  private Path fifoDescriptor(String head) throws Exception {
+    Path fifo = dir.resolve("fifo");
+    if (!Files.exists(fifo)) {
+      assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+    }
+    String text = head.replace("\\n", "\n").replace("\\r", "\r") + "CID=fffffffe\nparentCID=ffffffff\n"
+        + "createType=\"monolithicFlat\"\n\n# Extent description\nRW 8 FLAT \"" + fifo + "\" 0\n";
+    byte[] image = new byte[64 << 10];
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(bytes, 0, image, 0, bytes.length);
+    return Files.write(dir.resolve("image.raw"), image);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"version=1\\n", "# comment\\nversion=1\\n", "'#\\n   \\nversion=2\\n'",
+      "'  \\r\\nversion=1\\r\\n'"})
+  void admit_rawDeclaredTextQemuProbesAsVmdkWithFifoExtent_refusedBeforeQemuRuns(String head) throws Exception {
+    Path file = fifoDescriptor(head);
+    long started = System.nanoTime();
+
+    ImageTrustException raw = refusal(() -> ALL.admit(file, "raw"));
+    ImageTrustException vmdk = refusal(() -> ALL.admit(file, "vmdk"));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no qemu-img blocked on the FIFO")
+        .isLessThan(Duration.ofSeconds(10));
+    assertThat(raw.reason()).isEqualTo(Reason.FORMAT_MISMATCH);
+    assertThat(vmdk.reason()).isEqualTo(Reason.UNSAFE_IMAGE);
+    assertThat(vmdk.getMessage()).contains("descriptor file");
+  }
+
+  @Test
+  void ask_qemuBlockedOnFifoExtentUntilTimeout_unsafeImage() throws Exception {
+    Path file = fifoDescriptor("version=1\\n");
+    long started = System.nanoTime();
+
+    ImageTrustException e = refusal(() -> QemuOpinion.ask(CommandRunner.system(), file, Duration.ofSeconds(3)));
+
+    assertThat(e.reason()).isEqualTo(Reason.UNSAFE_IMAGE);
+    assertThat(e.getMessage()).contains("did not finish within 3 s");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
   }
 }

@@ -1,6 +1,7 @@
 package io.imgtrust.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
@@ -8,7 +9,10 @@ import io.imgtrust.core.config.Key;
 import io.imgtrust.core.metrics.WarnCounter.Check;
 import io.imgtrust.core.testing.PromTextParser;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -16,8 +20,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WarnCounterTest {
+  private static final int NOBODY = 65534;
+
   @TempDir Path dir;
 
   private static String series(String reason, String check) {
@@ -108,5 +116,82 @@ class WarnCounterTest {
     try (var s = Files.list(dir)) {
       assertThat(s).isEmpty();
     }
+  }
+
+  /** Plants {@code what} at {@code at}: a FIFO, or a symbolic link to /dev/zero or to a file that must not change. */
+  private static void plant(String what, Path at) throws Exception {
+    switch (what) {
+      case "fifo":
+        Process p = new ProcessBuilder("mkfifo", at.toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        break;
+      case "devzero":
+        Files.createSymbolicLink(at, Path.of("/dev/zero"));
+        break;
+      default:
+        Files.createSymbolicLink(at, Files.writeString(at.resolveSibling("../victim"), "VICTIM\n"));
+    }
+  }
+
+  /** Counts once in {@code metrics}' directory; must return promptly (a FIFO would block an open forever). */
+  private static void countPromptly(Path counterFile) {
+    assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> WarnCounter.at(counterFile).count(Check.RECHECK, Reason.DIGEST_MISMATCH));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"fifo", "devzero", "victim"})
+  void count_directoryOwnedByAnotherUser_skippedPromptlyNothingFollowed(String planted) throws Exception {
+    Path d = Files.createDirectories(dir.resolve("metrics"));
+    Files.setAttribute(d, "unix:uid", NOBODY);
+    Path f = d.resolve("warn.prom");
+    plant(planted, f);
+
+    countPromptly(f);
+
+    assertThat(Files.isSymbolicLink(f) || Files.exists(f)).as("the planted file stays").isTrue();
+    if (planted.equals("victim")) {
+      assertThat(Files.readString(dir.resolve("victim"))).isEqualTo("VICTIM\n");
+    }
+    assertThat(d.resolve(".warn.prom.lock")).as("nothing created in the unsafe directory").doesNotExist();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"warn.prom", ".warn.prom.lock"})
+  void count_fifoAsCounterOrLockFileInSafeDirectory_skippedPromptly(String name) throws Exception {
+    Path f = dir.resolve("warn.prom");
+    plant("fifo", dir.resolve(name));
+
+    countPromptly(f);
+
+    assertThat(dir.resolve(name)).as("the FIFO is left as it is").exists();
+    assertThat(Files.isRegularFile(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"devzero", "victim"})
+  void count_symlinkAsCounterFileInSafeDirectory_notFollowed(String planted) throws Exception {
+    Path d = Files.createDirectories(dir.resolve("metrics"));
+    Path f = d.resolve("warn.prom");
+    plant(planted, f);
+
+    countPromptly(f);
+
+    assertThat(Files.isSymbolicLink(f)).as("the link is neither followed nor replaced").isTrue();
+    if (planted.equals("victim")) {
+      assertThat(Files.readString(dir.resolve("victim"))).isEqualTo("VICTIM\n");
+    }
+  }
+
+  @Test
+  void count_counterFileOverOneMiB_skippedFileUnchanged() throws Exception {
+    Path f = dir.resolve("warn.prom");
+    byte[] big = new byte[(1 << 20) + 1];
+    Arrays.fill(big, (byte) '#');
+    Files.write(f, big);
+
+    countPromptly(f);
+
+    assertThat(Files.size(f)).isEqualTo(big.length);
   }
 }
