@@ -5,7 +5,6 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.io.CommandResult;
 import io.imgtrust.core.io.CommandRunner;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +98,10 @@ final class Timings {
 
   /** Runs a command to completion through the core's runner, output discarded; a non-zero exit is an error. */
   static void exec(List<String> argv) throws ImageTrustException {
-    CommandResult r = CommandRunner.system().run(argv, LIMIT);
+    check(argv, CommandRunner.system().run(argv, LIMIT));
+  }
+
+  private static void check(List<String> argv, CommandResult r) throws ImageTrustException {
     if (r.timedOut() || r.exitCode() != 0) {
       throw ImageTrustException.of(Reason.INTERNAL, "bench command " + (r.timedOut() ? "timed out" : "exited "
           + r.exitCode()) + ": " + String.join(" ", argv) + (r.stderr().isEmpty() ? "" : ": " + r.stderr()));
@@ -111,25 +113,9 @@ final class Timings {
     CommandRunner.system().run(argv, LIMIT);
   }
 
-  /**
-   * Runs a command with {@code stdin} (a file) as its standard input, output discarded; a non-zero exit is an error.
-   * The one step the core's runner cannot run (it gives every tool an empty standard input): the libvirt hook,
-   * which reads the domain XML there.
-   */
+  /** Runs a command with {@code stdin} (a file) as its standard input, like {@link #exec} otherwise. */
   static void execWithInput(List<String> argv, Path stdin) throws ImageTrustException {
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(stdin.toFile());
-    try {
-      int code = pb.start().waitFor();
-      if (code != 0) {
-        throw ImageTrustException.of(Reason.INTERNAL, "bench command exited " + code + ": " + String.join(" ", argv));
-      }
-    } catch (IOException e) {
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot run " + argv.get(0) + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ImageTrustException.wrap(Reason.INTERNAL, "interrupted", e);
-    }
+    check(argv, CommandRunner.system(stdin).run(argv, LIMIT));
   }
 
   double median(String name) {

@@ -38,8 +38,13 @@ public interface CommandRunner {
     return run(argv, timeout).requireSuccess();
   }
 
-  /** The runner that starts real processes through {@link ProcessBuilder}. */
+  /** The runner that starts real processes through {@link ProcessBuilder}, standard input empty. */
   static CommandRunner system() {
     return ProcessRunner.INSTANCE;
+  }
+
+  /** Like {@link #system()}, with {@code stdin} (a file) as every tool's standard input. */
+  static CommandRunner system(java.nio.file.Path stdin) {
+    return new ProcessRunner(stdin.toFile());
   }
 }

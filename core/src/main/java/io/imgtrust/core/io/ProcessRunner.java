@@ -14,19 +14,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** {@link CommandRunner} over {@link ProcessBuilder}: real processes, stdin from {@code /dev/null}. */
+/** {@link CommandRunner} over {@link ProcessBuilder}: real processes, stdin from a file ({@code /dev/null}). */
 final class ProcessRunner implements CommandRunner {
-  static final ProcessRunner INSTANCE = new ProcessRunner();
+  static final ProcessRunner INSTANCE = new ProcessRunner(new File("/dev/null"));
   /** Seconds to wait for the output after the tool ended (a child that kept the pipes open). */
   private static final long READERS = 10;
 
-  private ProcessRunner() {}
+  private final File stdin;
+
+  ProcessRunner(File stdin) {
+    this.stdin = stdin;
+  }
 
   @Override
   public CommandResult run(List<String> argv, Duration timeout) throws ImageTrustException {
     Process p;
     try {
-      p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(stdin)).start();
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot run " + argv.get(0) + " (is it installed?): "
           + e.getMessage(), e);

@@ -15,6 +15,15 @@ class CommandRunnerTest {
   private final CommandRunner runner = CommandRunner.system();
 
   @Test
+  void run_withStdinFile_toolReadsItAndTheDefaultRunnerGivesNothing(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path in = java.nio.file.Files.writeString(dir.resolve("in.xml"), "<domain/>");
+
+    assertThat(CommandRunner.system(in).run(List.of("cat"), T).stdoutText()).isEqualTo("<domain/>");
+    assertThat(runner.run(List.of("cat"), T).stdoutText()).isEmpty();
+  }
+
+  @Test
   void run_success_exitCodeAndBothStreamsKeptApart() throws Exception {
     CommandResult r = runner.run(List.of("sh", "-c", "printf out; printf err >&2"), T);
 
