@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
@@ -108,8 +107,9 @@ public final class Logging {
    */
   static OutputStream open(Path file, boolean makeDir) throws IOException, ImageTrustException {
     Path dir = file.toAbsolutePath().getParent();
-    if (makeDir && !Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+    if (makeDir) {
+      Files.createDirectories(dir.getParent());
+      StrictModes.createDirectory(dir, "rwxr-x---");
     }
     StrictModes.checkDirectory("log directory", dir);
     return Channels.newOutputStream(RegularFiles.openWrite(file, "rw-r-----", StandardOpenOption.CREATE,

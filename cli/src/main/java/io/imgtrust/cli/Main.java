@@ -17,7 +17,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    Logging.configure(args);
+    if (commandName(args) != null) {
+      // Help and usage errors log nothing: they skip starting the logging framework.
+      Logging.configure(args);
+    }
     System.exit(run(args));
   }
 

@@ -9,6 +9,7 @@ import io.imgtrust.core.cache.CheckResult;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.format.BackingChain;
 import io.imgtrust.core.format.ImageFormat;
+import io.imgtrust.core.spi.WarnedFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,12 +101,17 @@ final class ChainCheck {
   /** Rechecks a cache entry per policy; says what happened. */
   private String recheck(DomainDisks.Disk disk, String id) throws ImageTrustException {
     CheckResult r = cache.ensureVerified(id);
-    if (!r.ok()) {
-      log.warn("disk {}: cache file of image {} failed its check, booting anyway (mode = warn)", disk.name(), id);
-      return "of image " + id + " FAILED its check (mode = warn)";
+    switch (RecheckReport.outcome(r)) {
+      case WarnedFailure.FAILED:
+        log.warn("disk {}: cache file of image {} failed its check, booting anyway (mode = warn)", disk.name(), id);
+        return "of image " + id + " FAILED its check (mode = warn)";
+      case WarnedFailure.PASSED:
+        return "of image " + id + " rechecked (" + r.bytesHashed() + " bytes hashed)";
+      case RecheckReport.SHARED:
+        return "of image " + id + " rechecked by a concurrent check it waited for";
+      default:
+        return "of image " + id + " record and identity checked, full recheck skipped by policy";
     }
-    return "of image " + id + (r.bytesHashed() > 0 ? " rechecked (" + r.bytesHashed() + " bytes hashed)"
-        : " record and identity checked, full recheck skipped by policy");
   }
 
   /** A base that is gone from the cache (quarantined, or removed) is NOT_CACHED, with what to do about it. */

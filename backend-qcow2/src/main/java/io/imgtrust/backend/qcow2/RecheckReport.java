@@ -12,24 +12,33 @@ import java.util.Map;
  * {@code mode = warn} let through, {@code failure} ({@link WarnedFailure}).
  */
 final class RecheckReport {
+  static final String SHARED = "shared";
+  static final String SKIPPED = "skipped";
+
   private RecheckReport() {}
 
-  static void put(Map<String, Object> report, CheckResult check, Policy policy) {
+  /** What a recheck did: {@code failed}, {@code passed}, {@code shared} or {@code skipped}. */
+  static String outcome(CheckResult check) {
     if (check.failure().isPresent()) {
+      return WarnedFailure.FAILED;
+    }
+    return check.bytesHashed() > 0 ? WarnedFailure.PASSED : check.shared() ? SHARED : SKIPPED;
+  }
+
+  static void put(Map<String, Object> report, CheckResult check, Policy policy) {
+    String outcome = outcome(check);
+    report.put("check", outcome);
+    if (outcome.equals(WarnedFailure.FAILED)) {
       report.put("verified", "FAILED: base recheck ran and found " + check.failure().get().reason()
           + "; the overlay was made anyway because mode = warn");
-      report.put("check", WarnedFailure.FAILED);
       report.put("failure", WarnedFailure.describe(check.failure().get()));
-    } else if (check.bytesHashed() > 0) {
+    } else if (outcome.equals(WarnedFailure.PASSED)) {
       report.put("verified", "base rechecked chunk by chunk before the overlay was made");
-      report.put("check", WarnedFailure.PASSED);
-    } else if (check.shared()) {
+    } else if (outcome.equals(SHARED)) {
       report.put("verified", "base rechecked by a concurrent check this spawn waited for");
-      report.put("check", "shared");
     } else {
       report.put("verified", "base record and file identity checked; full recheck skipped by policy (recheck = "
           + policy.recheck().name().toLowerCase(Locale.ROOT) + ")");
-      report.put("check", "skipped");
     }
     report.put("bytes_hashed", check.bytesHashed());
   }

@@ -45,6 +45,8 @@ final class HookInstallCommand implements Callable<Integer> {
     if (!io.imgtrust.core.spi.SpawnRequest.isPlainName(name)) {
       throw ImageTrustException.of(Reason.USAGE, "--name must be a plain file name (letters, digits, '.', '_', '-')");
     }
+    // The config first: a hook installed with a config it cannot load would refuse every domain start.
+    String log = Logging.file(hook.root.loadConfig(), true).orElseThrow().toString();
     Path script = hooksDir.resolve("qemu.d").resolve(name);
     Files.createDirectories(script.getParent());
     Path configFile = hook.root.configFile();
@@ -58,7 +60,6 @@ final class HookInstallCommand implements Callable<Integer> {
     AtomicFiles.write(script, body.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
     String note = "libvirtd reads new hooks only at start or on SIGHUP: run `kill -HUP $(pidof libvirtd)` or "
         + "restart libvirtd";
-    String log = Logging.file(hook.root.loadConfig(), true).orElseThrow().toString();
     hook.root.output().success(Output.ok().put("hook", script.toString()).put("log", log).put("note", note),
         List.of("installed " + script, "the hook logs to " + log + " ([DEFAULT] log_file)", note));
     return 0;

@@ -61,7 +61,6 @@ final class HookQemuCommand implements Callable<Integer> {
       log.error("domain {}: start refused: {}: {}", domain, e.reason(), e.getMessage());
       throw e;
     }
-    log.info("domain {}: before-boot check passed", domain);
     return 0;
   }
 

@@ -1,5 +1,6 @@
 package io.imgtrust.core.cache;
 
+import io.imgtrust.core.io.StrictModes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,19 +32,9 @@ final class Custody {
     return new Custody((Integer) a.get("uid"), (Integer) a.get("gid"), (Integer) a.get("mode") & 07777);
   }
 
-  /** The user and group this process runs as (the owner of {@code /proc/self}). */
-  static Custody ours() throws IOException {
-    return of(Path.of("/proc/self").toRealPath()).withMode(READ_ONLY);
-  }
-
-  private Custody withMode(int m) {
-    return new Custody(uid, gid, m);
-  }
-
   /** Whether the file is owned by this process's user and has mode 0444. */
-  boolean isOurs() throws IOException {
-    Custody us = ours();
-    return uid == us.uid && mode == READ_ONLY;
+  boolean isOurs() {
+    return uid == StrictModes.currentUid() && mode == READ_ONLY;
   }
 
   /** For a log line: {@code owner 64055:64055 mode 0644}. */

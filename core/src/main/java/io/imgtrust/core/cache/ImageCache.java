@@ -175,9 +175,7 @@ public final class ImageCache {
    * returned in {@link CheckResult#failure()}.
    */
   public CheckResult verify(String imageId) throws ImageTrustException {
-    CheckResult r = check.check(imageId, policy.enforce());
-    r.failure().ifPresent(f -> warnings.count(io.imgtrust.core.metrics.WarnCounter.Check.RECHECK, f.reason()));
-    return r;
+    return counted(check.check(imageId, policy.enforce()));
   }
 
   /**
@@ -186,8 +184,16 @@ public final class ImageCache {
    * refused with {@code RECORD_INVALID}, and quarantined in {@code mode = enforce}.
    */
   public CheckResult verifyFile(String name) throws ImageTrustException {
-    CheckResult r = check.checkFile(name, policy.enforce());
-    r.failure().ifPresent(f -> warnings.count(io.imgtrust.core.metrics.WarnCounter.Check.RECHECK, f.reason()));
+    return counted(check.checkFile(name, policy.enforce()));
+  }
+
+  /** Counts a failure {@code mode = warn} let through ({@code check} says where it was found); never throws. */
+  public void countWarned(io.imgtrust.core.metrics.WarnCounter.Check where, Reason reason) {
+    warnings.count(where, reason);
+  }
+
+  private CheckResult counted(CheckResult r) {
+    r.failure().ifPresent(f -> countWarned(io.imgtrust.core.metrics.WarnCounter.Check.RECHECK, f.reason()));
     return r;
   }
 

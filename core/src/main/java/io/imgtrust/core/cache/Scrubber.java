@@ -96,7 +96,6 @@ public final class Scrubber {
           verified += size(s);
         } else {
           ImageTrustException f = res.failure().orElseThrow();
-          read = hashedBeforeRefusal(f.reason(), size(s));
           failures.add(new ScrubReport.Failure(id, s.name(), f.reason(), f.getMessage(), false));
         }
       } catch (ImageTrustException e) {

@@ -7,6 +7,7 @@ import io.imgtrust.core.io.AtomicFiles;
 import io.imgtrust.core.internal.ledger.Ledger;
 import io.imgtrust.core.internal.ledger.SealedRecord;
 import io.imgtrust.core.io.FileIdentity;
+import io.imgtrust.core.io.StrictModes;
 import io.imgtrust.core.ledger.LedgerRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,10 +29,6 @@ final class Sealing {
   Sealing(Ledger ledger, ImmutableFiles flags) {
     this.ledger = ledger;
     this.flags = flags;
-  }
-
-  ImmutableFiles flags() {
-    return flags;
   }
 
   /** Makes {@code file} immutable (where enabled) and writes {@code record} with the file's identity after that. */
@@ -64,8 +61,8 @@ final class Sealing {
     }
     AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
     log.warn("image {}: cache file {} was found with {}{}; its content matches the record, so it was replaced by a "
-        + "verified copy owned by {}; processes that opened the old file (a running guest) keep it until they "
-        + "close it", record.imageId(), file, held, changes(record, found), Custody.ours());
+        + "verified copy owned by uid {}; processes that opened the old file (a running guest) keep it until they "
+        + "close it", record.imageId(), file, held, changes(record, found), StrictModes.currentUid());
     return seal(file, record);
   }
 

@@ -8,16 +8,14 @@ import io.imgtrust.core.config.Key;
 import io.imgtrust.core.internal.locks.EntryLocks;
 import io.imgtrust.core.io.AtomicFiles;
 import io.imgtrust.core.io.NoReplaceRename;
+import io.imgtrust.core.io.StrictModes;
 import io.imgtrust.core.io.Temporaries;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one way a backend builds an instance disk {@code <instances_path>/<instance>/<name>}: under the disk's lock,
@@ -33,8 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * one disk never remove each other's temporaries. Immutable and thread-safe.
  */
 public final class DiskBuild {
-  private static final Map<Path, EntryLocks> LOCKS = new ConcurrentHashMap<>();
-
   private final Path target;
   private final String tag;
   private final Publication publication;
@@ -119,20 +115,13 @@ public final class DiskBuild {
 
   private EntryLocks.Held lock() throws ImageTrustException {
     try {
-      if (!Files.isDirectory(lockDir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(lockDir.getParent());
-        try {
-          Files.createDirectory(lockDir, PosixFilePermissions.asFileAttribute(
-              PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException raced) {
-          // made meanwhile by another prepare
-        }
-      }
+      Files.createDirectories(lockDir.getParent());
+      StrictModes.createDirectory(lockDir, "rwx------");
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot make " + lockDir + ": " + IoErrors.describe(e), e);
     }
-    EntryLocks locks = LOCKS.computeIfAbsent(lockDir, d -> new EntryLocks(d, lockTimeout));
-    return locks.acquire(target.getParent().getFileName() + "@" + target.getFileName());
+    // EntryLocks keeps its in-process locks process-wide, so a new instance per call shares them.
+    return new EntryLocks(lockDir, lockTimeout).acquire(target.getParent().getFileName() + "@" + target.getFileName());
   }
 
   private ImageTrustException exists(String what) {

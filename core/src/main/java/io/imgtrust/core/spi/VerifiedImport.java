@@ -74,7 +74,7 @@ public final class VerifiedImport {
         log.warn("instance {}: image {} failed verification during the import ({}: {}); mode = warn, so the disk "
             + "is made from the unverified copy and the entry stays in the cache", request.instance(),
             entry.imageId(), x.reason(), x.getMessage());
-        WarnCounter.fromConfig(ctx.config()).count(WarnCounter.Check.IMPORT, x.reason());
+        ctx.cache().countWarned(WarnCounter.Check.IMPORT, x.reason());
       } else {
         log.info("instance {}: imported image {} ({} bytes verified, {} written, {} ms)", request.instance(),
             entry.imageId(), r.bytesVerified(), r.bytesWritten(), r.millis());
