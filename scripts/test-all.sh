@@ -4,7 +4,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/lib.sh"
-apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}"
+apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}" "${CEPH_PACKAGES[@]}"
 "$here/scripts/libvirt-up.sh"
+"$here/scripts/ceph-up.sh" start
 cd "$here"
 mvn -B -ntp verify "$@"
