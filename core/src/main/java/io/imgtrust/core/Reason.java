@@ -74,6 +74,11 @@ public enum Reason {
   UNSAFE_CACHE(Kind.HOST_FAILURE),
   /** A cache entry's lock was not obtained within {@code [image_cache] lock_timeout_seconds}; names the holder. */
   LOCK_TIMEOUT(Kind.HOST_FAILURE),
+  /**
+   * The Ceph cluster failed or could not be reached (within {@code rbd_connect_timeout}); the details name the errno
+   * ({@code errno}, e.g. {@code ETIMEDOUT}, {@code EDQUOT}).
+   */
+  CEPH_ERROR(Kind.HOST_FAILURE),
 
   /** A bug: something that should not happen did. */
   INTERNAL(Kind.UNEXPECTED);

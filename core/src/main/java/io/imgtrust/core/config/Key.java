@@ -22,9 +22,6 @@ public enum Key {
   // The next four belong to the lvm and rbd backends; they stay here until those modules exist and declare them
   // through their providers (ImageBackendProvider.options()).
   IMAGES_VOLUME_GROUP("libvirt", "images_volume_group", Type.STRING, "imgtrust"),
-  IMAGES_RBD_POOL("libvirt", "images_rbd_pool", Type.STRING, "rbd"),
-  IMAGES_RBD_CEPH_CONF("libvirt", "images_rbd_ceph_conf", Type.PATH, "/etc/ceph/ceph.conf"),
-  RBD_USER("libvirt", "rbd_user", Type.STRING, "admin"),
 
   SUBDIRECTORY_NAME("image_cache", "subdirectory_name", Type.STRING, "_base"),
   FORCE_RAW_IMAGES("image_cache", "force_raw_images", Type.BOOLEAN, "true"),

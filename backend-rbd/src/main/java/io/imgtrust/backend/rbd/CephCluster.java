@@ -1,0 +1,96 @@
+package io.imgtrust.backend.rbd;
+
+import com.ceph.rados.IoCTX;
+import com.ceph.rados.Rados;
+import com.ceph.rados.exceptions.RadosException;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.net.HostAndPort;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
+import java.nio.file.Files;
+
+/**
+ * The backend's one connection to the cluster (librados through rados-java), made on first use and kept until
+ * {@link #close}; a failed connection is retried by the next use. Every wait is bounded by
+ * {@code rbd_connect_timeout}: connecting and monitor commands by it, each OSD operation by six times it (a write may
+ * queue behind others), so a dead cluster is {@code CEPH_ERROR} ({@code ETIMEDOUT}), never the client's 300 s default.
+ * The key is read by librados from the keyring the Ceph configuration names; imgtrust never sees it. Thread-safe.
+ */
+final class CephCluster implements AutoCloseable {
+  private final RbdSettings settings;
+  private Rados rados;
+  private IoCTX io;
+  private RbdPool pool;
+  private ImmutableList<HostAndPort> monitors;
+
+  CephCluster(RbdSettings settings) {
+    this.settings = settings;
+  }
+
+  /** The configured pool, connecting first if needed. */
+  synchronized RbdPool pool() throws ImageTrustException {
+    if (pool == null) {
+      connect();
+    }
+    return pool;
+  }
+
+  /** The monitors of the Ceph configuration ({@code mon host}), for the {@code <disk>}. */
+  synchronized ImmutableList<HostAndPort> monitors() throws ImageTrustException {
+    pool();
+    return monitors;
+  }
+
+  private void connect() throws ImageTrustException {
+    if (!Files.isReadable(settings.cephConf)) {
+      throw ImageTrustException.of(Reason.BAD_CONFIG, RbdSettings.CEPH_CONF.qualifiedName() + " = "
+          + settings.cephConf + ": no such readable file", ImmutableMap.of("section", "libvirt", "option",
+              RbdSettings.CEPH_CONF.optionName(), "value", settings.cephConf.toString()));
+    }
+    Rados r = new Rados(settings.user);
+    try {
+      long secs = settings.connectTimeout.toSeconds();
+      r.confReadFile(settings.cephConf.toFile());
+      r.confSet("client_mount_timeout", Long.toString(secs));
+      r.confSet("rados_mon_op_timeout", Long.toString(secs));
+      r.confSet("rados_osd_op_timeout", Long.toString(6 * secs));
+      // librados logs to the configuration's log file; nothing on imgtrust's stderr
+      r.confSet("log_to_stderr", "false");
+      r.confSet("err_to_stderr", "false");
+      r.connect();
+      ImmutableList<HostAndPort> mons = MonitorAddresses.parse(r.confGet("mon_host"));
+      IoCTX ctx = openPool(r);
+      this.rados = r;
+      this.io = ctx;
+      this.monitors = mons;
+      this.pool = new RbdPool(ctx, settings.pool);
+    } catch (RadosException e) {
+      r.shutDown();
+      throw CephErrors.of("cannot reach the Ceph cluster of " + settings.cephConf + " as client." + settings.user
+          + " within rbd_connect_timeout = " + settings.connectTimeout.toSeconds() + " s", e);
+    } catch (ImageTrustException | RuntimeException e) {
+      r.shutDown();
+      throw e;
+    }
+  }
+
+  private IoCTX openPool(Rados r) throws ImageTrustException {
+    try {
+      return r.ioCtxCreate(settings.pool);
+    } catch (RadosException e) {
+      throw CephErrors.of("cannot open pool '" + settings.pool + "' ([libvirt] images_rbd_pool)", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (rados != null) {
+      rados.ioCtxDestroy(io);
+      rados.shutDown();
+      rados = null;
+      io = null;
+      pool = null;
+    }
+  }
+}

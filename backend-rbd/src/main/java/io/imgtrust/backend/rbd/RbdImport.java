@@ -1,0 +1,125 @@
+package io.imgtrust.backend.rbd;
+
+import com.ceph.rbd.RbdException;
+import com.ceph.rbd.RbdImage;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.io.BaseEncoding;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.digest.CopyReport;
+import io.imgtrust.core.digest.ImageSink;
+import java.security.SecureRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes an RBD image from a verified copy, all or nothing: the image is created as {@code <name>~import-<random>},
+ * filled through an {@link RbdSink}, flushed, and renamed to {@code name} only when the copy returned (every chunk
+ * verified); on any failure the temporary is removed. Before it starts, it removes the temporaries of {@code name}
+ * that killed imports left: librbd refuses ({@code EBUSY}) to remove an image a live client still watches (a
+ * concurrent import, or a killed one until its watch expires), and such a temporary is left for a later call.
+ *
+ * <p>The seam for every verified image the backend makes: an instance disk from a cache entry, and (clone mode, the
+ * Glance-on-Ceph path) a verified base from any {@link Source}.
+ */
+final class RbdImport {
+  private static final Logger log = LoggerFactory.getLogger(RbdImport.class);
+  /** What a temporary's name adds to its final name; {@code ~} is in no instance or disk name. */
+  static final String TEMPORARY = "~import-";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Writes the verified bytes into the sink (e.g. {@code VerifiedImport::into}); throws if they do not verify. */
+  @FunctionalInterface
+  interface Source {
+    CopyReport into(ImageSink sink) throws ImageTrustException;
+  }
+
+  private RbdImport() {}
+
+  /**
+   * Makes image {@code name} of {@code size} bytes in {@code pool} from {@code source}.
+   *
+   * @throws ImageTrustException {@code TARGET_EXISTS} (the image exists, or appeared meanwhile: it is kept),
+   *     {@code CEPH_ERROR}, or whatever {@code source} threw; no temporary of this call is left
+   */
+  static CopyReport run(RbdPool pool, String name, long size, Source source) throws ImageTrustException {
+    if (pool.exists(name)) {
+      throw exists(pool, name, "already exists");
+    }
+    removeLeftovers(pool, name);
+    String tmp = name + TEMPORARY + BaseEncoding.base16().lowerCase().encode(randomBytes());
+    pool.create(tmp, size);
+    try {
+      CopyReport report = fill(pool, tmp, source);
+      if (!pool.rename(tmp, name)) {
+        throw exists(pool, name, "appeared meanwhile; kept");
+      }
+      return report;
+    } catch (ImageTrustException | RuntimeException e) {
+      pool.removeQuietly(tmp);
+      throw e;
+    }
+  }
+
+  /** The temporaries of {@code name} in {@code pool}, live or left. */
+  static ImmutableList<String> temporaries(RbdPool pool, String name) throws ImageTrustException {
+    return pool.list().stream().filter(i -> i.startsWith(name + TEMPORARY))
+        .collect(ImmutableList.toImmutableList());
+  }
+
+  /** Removes the temporaries of {@code name} nobody has open any more. */
+  static void removeLeftovers(RbdPool pool, String name) throws ImageTrustException {
+    for (String left : temporaries(pool, name)) {
+      try {
+        pool.remove(left);
+        log.info("removed {}, left by an interrupted import", pool.spec(left));
+      } catch (ImageTrustException e) {
+        if (!"EBUSY".equals(e.details().get("errno"))) {
+          throw e;
+        }
+        log.info("left {}: a client still has it open (a running import, or a killed one until its watch expires)",
+            pool.spec(left));
+      }
+    }
+  }
+
+  private static CopyReport fill(RbdPool pool, String tmp, Source source) throws ImageTrustException {
+    RbdImage image = pool.open(tmp);
+    try (RbdSink sink = new RbdSink(image)) {
+      CopyReport report = source.into(sink);
+      sink.finish();
+      return report;
+    } catch (CephIoException e) {
+      throw CephErrors.of("cannot write " + pool.spec(tmp), e.rc, e);
+    } catch (ImageTrustException e) {
+      if (CephIoException.in(e).isPresent()) {
+        CephIoException c = CephIoException.in(e).get();
+        throw CephErrors.of("cannot write " + pool.spec(tmp), c.rc, c);
+      }
+      throw e;
+    } finally {
+      closeQuietly(image);
+    }
+  }
+
+  /** Closes an image that was flushed, or is to be removed: a failure changes nothing that was written. */
+  private static void closeQuietly(RbdImage image) {
+    try {
+      image.close();
+    } catch (RbdException e) {
+      log.warn("closing {} failed: {}", image.getName(), CephErrors.name(CephErrors.errno(e)));
+    }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[6];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  private static ImageTrustException exists(RbdPool pool, String name, String what) {
+    return ImageTrustException.of(Reason.TARGET_EXISTS, "RBD image " + pool.spec(name) + " " + what,
+        ImmutableMap.of("target", pool.spec(name)));
+  }
+}

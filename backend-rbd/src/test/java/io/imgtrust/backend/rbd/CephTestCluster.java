@@ -1,0 +1,97 @@
+package io.imgtrust.backend.rbd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Ceph cluster the integration tests run against: the one {@code scripts/ceph-up.sh start} made (its
+ * {@code ceph.conf} at {@code $IMGTRUST_CEPH_CONF}, else {@code /run/imgtrust-ceph/ceph.conf}). No cluster fails the
+ * test; it never skips. Each test class works in its own pool.
+ */
+final class CephTestCluster {
+  /** A libvirt secret UUID for configurations that never boot. */
+  static final String SOME_SECRET = "6f0b3c0e-4a0b-4c55-9d3f-2f1c7a9b1e01";
+
+  private CephTestCluster() {}
+
+  static Path conf() {
+    String env = System.getenv("IMGTRUST_CEPH_CONF");
+    Path conf = Path.of(env != null && !env.isEmpty() ? env : "/run/imgtrust-ceph/ceph.conf");
+    assertThat(Files.isReadable(conf)).as("no Ceph cluster: %s is missing; run scripts/ceph-up.sh start", conf)
+        .isTrue();
+    return conf;
+  }
+
+  /** The configuration lines for the rbd backend in {@code pool}. */
+  static String config(String pool) {
+    return "[libvirt]\nimages_rbd_pool = " + pool + "\nimages_rbd_ceph_conf = " + conf() + "\nrbd_secret_uuid = "
+        + SOME_SECRET + "\nrbd_connect_timeout = 5\n";
+  }
+
+  /** A new pool {@code <prefix>-<random>} of one placement group, tagged for rbd. */
+  static String newPool(String prefix) throws Exception {
+    String pool = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    ceph("osd", "pool", "create", pool, "1", "1", "replicated", "--size", "1");
+    ceph("osd", "pool", "application", "enable", pool, "rbd");
+    return pool;
+  }
+
+  static void deletePool(String pool) throws Exception {
+    ceph("osd", "pool", "delete", pool, pool, "--yes-i-really-really-mean-it");
+  }
+
+  /** {@code rbd ls} of the pool. */
+  static List<String> ls(String pool) throws Exception {
+    String out = run("rbd", "ls", pool).trim();
+    return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
+  }
+
+  /** {@code rbd export} of {@code pool/image} into a file in {@code dir}. */
+  static Path export(String pool, String image, Path dir) throws Exception {
+    Path out = dir.resolve("export-" + image);
+    Files.deleteIfExists(out);
+    run("rbd", "export", "--no-progress", pool + "/" + image, out.toString());
+    return out;
+  }
+
+  static String ceph(String... args) throws Exception {
+    String[] cmd = new String[args.length + 1];
+    cmd[0] = "ceph";
+    System.arraycopy(args, 0, cmd, 1, args.length);
+    return run(cmd);
+  }
+
+  /** Runs a Ceph tool against the cluster; its exit status must be 0. */
+  static String run(String... cmd) throws Exception {
+    Result r = tryRun(cmd);
+    assertThat(r.rc).as("%s failed: %s", String.join(" ", cmd), r.out).isZero();
+    return r.out;
+  }
+
+  static Result tryRun(String... cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("CEPH_CONF", conf().toString());
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s timed out", String.join(" ", cmd)).isTrue();
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  static final class Result {
+    final int rc;
+    final String out;
+
+    Result(int rc, String out) {
+      this.rc = rc;
+      this.out = out;
+    }
+  }
+}
