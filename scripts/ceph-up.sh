@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway single-node Ceph cluster on 127.0.0.1 for the rbd tests, the benchmark and the demo (no systemd):
-# one mon, one bluestore OSD on a sparse file, cephx on, pool `rbd` of size 1, no mgr. Starts in a few seconds.
+# one mon, one bluestore OSD on a sparse file, one mgr (it reports pool usage, which quotas need), cephx on, pool
+# `rbd` of size 1. Starts in a few seconds.
 #
 #   scripts/ceph-up.sh start|stop|status|conf
 #
@@ -83,6 +84,9 @@ pid file = $dir/run/\$name.pid
 admin socket = $dir/run/\$name.asok
 log file = $dir/log/\$name.log
 mon data = $dir/mon/\$id
+mgr data = $dir/mgr/\$id
+# no python modules: the mgr's C++ part alone reports usage (loading the modules costs 10 s of CPU and 300 MB)
+mgr module path = $dir/mgr/no-modules
 osd data = $dir/osd/\$id
 osd objectstore = bluestore
 bluestore block create = true
@@ -103,12 +107,16 @@ mon data avail warn = 2
 mon data avail crit = 1
 # a client of a dead cluster would otherwise wait 300 s
 client mount timeout = 15
+
+[client]
+# clients (the tests' JVMs, rbd, qemu) get no admin socket: one per name would clash
+admin socket =
 EOF
 }
 
 start() {
   stop
-  mkdir -p "$dir"/{run,log,mon/a,osd/0}
+  mkdir -p "$dir"/{run,log,mon/a,osd/0,mgr/x,mgr/no-modules}
   chmod 0755 "$dir"
   local fsid osd_uuid osd_key mkfs
   fsid=$(uuidgen)
@@ -139,6 +147,10 @@ start() {
   ceph osd pool application enable rbd rbd >/dev/null 2>&1
   wait "$mkfs"
   ceph-osd -i 0 2>>"$dir/log/osd-start.log"
+  (umask 077 && ceph auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' >"$dir/mgr.x.keyring")
+  ceph-mgr -i x
+  # its always-on python modules are left out on purpose
+  ceph health mute MGR_MODULE_ERROR --sticky >/dev/null 2>&1
   # ready when a client can write an object
   await 60 timeout 5 rados -p rbd put imgtrust-probe "$conf"
   rados -p rbd rm imgtrust-probe

@@ -24,5 +24,6 @@ DEMO_PACKAGES=(qemu-utils util-linux e2fsprogs)
 TEST_PACKAGES=(openssl qemu-utils e2fsprogs util-linux)
 # A real libvirtd with real domains (KVM when /dev/kvm is usable, TCG otherwise).
 LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils)
-# A throwaway Ceph cluster (scripts/ceph-up.sh), librbd for the rbd backend, QEMU's and libvirt's rbd drivers.
-CEPH_PACKAGES=(ceph-mon ceph-osd ceph-common librbd1 librados2 qemu-block-extra libvirt-daemon-driver-storage-rbd uuid-runtime)
+# A throwaway Ceph cluster (scripts/ceph-up.sh; the mgr reports usage, which pool quotas need), librbd for the rbd
+# backend, QEMU's and libvirt's rbd drivers.
+CEPH_PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common librbd1 librados2 qemu-block-extra libvirt-daemon-driver-storage-rbd uuid-runtime)

@@ -72,26 +72,33 @@ final class CephTestCluster {
   /** Runs a Ceph tool against the cluster; its exit status must be 0. */
   static String run(String... cmd) throws Exception {
     Result r = tryRun(cmd);
-    assertThat(r.rc).as("%s failed: %s", String.join(" ", cmd), r.out).isZero();
+    assertThat(r.rc).as("%s failed: %s%s", String.join(" ", cmd), r.out, r.err).isZero();
     return r.out;
   }
 
   static Result tryRun(String... cmd) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("CEPH_CONF", conf().toString());
-    Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s timed out", String.join(" ", cmd)).isTrue();
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    Path err = Files.createTempFile("ceph-tool-", ".err");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+      pb.environment().put("CEPH_CONF", conf().toString());
+      Process p = pb.start();
+      byte[] out = p.getInputStream().readAllBytes();
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s timed out", String.join(" ", cmd)).isTrue();
+      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), Files.readString(err));
+    } finally {
+      Files.delete(err);
+    }
   }
 
   static final class Result {
     final int rc;
     final String out;
+    final String err;
 
-    Result(int rc, String out) {
+    Result(int rc, String out, String err) {
       this.rc = rc;
       this.out = out;
+      this.err = err;
     }
   }
 }
