@@ -14,7 +14,8 @@ import java.nio.file.Files;
  * The backend's one connection to the cluster (librados through rados-java), made on first use and kept until
  * {@link #close}; a failed connection is retried by the next use. Every wait is bounded by
  * {@code rbd_connect_timeout}: connecting and monitor commands by it, each OSD operation by six times it (a write may
- * queue behind others), so a dead cluster is {@code CEPH_ERROR} ({@code ETIMEDOUT}), never the client's 300 s default.
+ * queue behind others), so a dead cluster is {@code CEPH_ERROR} ({@code ETIMEDOUT}), never the client's 300 s default;
+ * writes to a full pool fail at once ({@code EDQUOT}, {@code ENOSPC}) instead of waiting for room.
  * The key is read by librados from the keyring the Ceph configuration names; imgtrust never sees it. Thread-safe.
  */
 final class CephCluster implements AutoCloseable {
@@ -77,7 +78,10 @@ final class CephCluster implements AutoCloseable {
 
   private IoCTX openPool(Rados r) throws ImageTrustException {
     try {
-      return r.ioCtxCreate(settings.pool);
+      IoCTX ctx = r.ioCtxCreate(settings.pool);
+      // librbd copies the context's flags into every image it opens
+      LibRados.INSTANCE.rados_set_pool_full_try(ctx.getPointer());
+      return ctx;
     } catch (RadosException e) {
       throw CephErrors.of("cannot open pool '" + settings.pool + "' ([libvirt] images_rbd_pool)", e);
     }

@@ -151,4 +151,71 @@ class RbdBackendIT {
         .contains("<auth username='admin'><secret type='ceph' uuid='" + CephTestCluster.SOME_SECRET + "'/>")
         .doesNotContain(key);
   }
+
+  @Test
+  void prepare_poolOverQuota_cephErrorAtOnceNamingTheQuotaNothingLeft() throws Exception {
+    String full = CephTestCluster.newPool("quota");
+    try {
+      CephTestCluster.ceph("osd", "pool", "set-quota", full, "max_bytes", Long.toString(8L * MIB));
+      Path filler = Files.write(root.resolve("filler"), CacheFixture.randomImage(12 * MIB, 8));
+      CephTestCluster.run("rados", "-p", full, "put", "filler", filler.toString());
+      awaitFull(full);
+      CacheFixture f = CacheFixture.create(root.resolve("q"), CephTestCluster.config(full)
+          .replace("rbd_connect_timeout = 5", "rbd_connect_timeout = 2"));
+      try (ImageBackend b = Backends.create(BackendContext.of(f.conf, f.cache), "rbd")) {
+        CacheEntry e = f.add("img", CacheFixture.randomImage(6 * MIB, 9));
+        long t0 = System.nanoTime();
+
+        ImageTrustException x = catchThrowableOfType(ImageTrustException.class,
+            () -> b.prepare(SpawnRequest.of("vm", e)));
+
+        assertThat(x.reason()).isEqualTo(Reason.CEPH_ERROR);
+        assertThat(x.reason().kind().exitCode()).isEqualTo(4);
+        assertThat(x.details().get("errno")).isIn("EDQUOT", "ENOSPC");
+        assertThat(x.getMessage()).contains("quota");
+        assertThat((System.nanoTime() - t0) / 1_000_000_000.0).as("no wait for room").isLessThan(5);
+        assertThat(CephTestCluster.ls(full)).isEmpty();
+        assertThat(f.cache.quarantined()).as("the entry is fine").isEmpty();
+      }
+    } finally {
+      CephTestCluster.deletePool(full);
+    }
+  }
+
+  @Test
+  void prepare_deadCluster_cephErrorWithinConnectTimeout() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path dead = root.resolve("dead.conf");
+    Files.writeString(dead, Files.readString(CephTestCluster.conf()).replaceAll("(?m)^mon host = .*$",
+        "mon host = 127.0.0.1:" + port));
+    CacheFixture f = CacheFixture.create(root.resolve("d"), "[libvirt]\nimages_rbd_ceph_conf = " + dead
+        + "\nrbd_secret_uuid = " + CephTestCluster.SOME_SECRET + "\nrbd_connect_timeout = 2\n");
+    try (ImageBackend b = Backends.create(BackendContext.of(f.conf, f.cache), "rbd")) {
+      CacheEntry e = f.add("img", CacheFixture.randomImage(MIB, 10));
+      long t0 = System.nanoTime();
+
+      ImageTrustException x = catchThrowableOfType(ImageTrustException.class,
+          () -> b.prepare(SpawnRequest.of("vm", e)));
+
+      double took = (System.nanoTime() - t0) / 1_000_000_000.0;
+      assertThat(x.reason()).isEqualTo(Reason.CEPH_ERROR);
+      assertThat(x.details()).containsEntry("errno", "ETIMEDOUT");
+      assertThat(x.getMessage()).contains("rbd_connect_timeout = 2 s").contains(dead.toString());
+      assertThat(took).isBetween(1.5, 2 + 3.0);
+    }
+  }
+
+  private static void awaitFull(String pool) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      if (CephTestCluster.ceph("osd", "pool", "ls", "detail").lines()
+          .anyMatch(l -> l.contains("'" + pool + "'") && l.contains("full_quota"))) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("pool " + pool + " never became full");
+  }
 }
