@@ -19,9 +19,8 @@ public enum Key {
    */
   IMAGES_TYPE("libvirt", "images_type", Type.NAME, "default"),
   CONNECTION_URI("libvirt", "connection_uri", Type.STRING, "qemu:///system"),
-  // The next four belong to the lvm and rbd backends; they stay here until those modules exist and declare them
-  // through their providers (ImageBackendProvider.options()).
-  IMAGES_VOLUME_GROUP("libvirt", "images_volume_group", Type.STRING, "imgtrust"),
+  // The next three belong to the rbd backend; they stay here until that module declares them through its provider
+  // (ImageBackendProvider.options()).
   IMAGES_RBD_POOL("libvirt", "images_rbd_pool", Type.STRING, "rbd"),
   IMAGES_RBD_CEPH_CONF("libvirt", "images_rbd_ceph_conf", Type.PATH, "/etc/ceph/ceph.conf"),
   RBD_USER("libvirt", "rbd_user", Type.STRING, "admin"),
