@@ -70,14 +70,22 @@ final class LoopVg implements AutoCloseable {
 
   /** {@code length} bytes of LV {@code lv} from {@code offset}, read from the PV where lvm2's metadata puts them. */
   byte[] readThroughPv(String lv, long offset, int length) throws IOException {
+    return readPv(offsetOnPv(lv) + offset, length);
+  }
+
+  /** Where LV {@code lv} starts on the PV: pe_start + its first PV extent * the extent size (one segment). */
+  long offsetOnPv(String lv) throws IOException {
     String ranges = run("lvs", "--segments", "--noheadings", "-o", "seg_pe_ranges", name + "/" + lv);
     checkState(ranges.matches("\\S+:\\d+-\\d+"), "one segment expected: %s", ranges);
     long first = Long.parseLong(ranges.substring(ranges.lastIndexOf(':') + 1, ranges.lastIndexOf('-')));
-    long at = number("pvs", "-o", "pe_start", pv.toString()) + first * number("vgs", "-o", "vg_extent_size", name)
-        + offset;
+    return number("pvs", "-o", "pe_start", pv.toString()) + first * number("vgs", "-o", "vg_extent_size", name);
+  }
+
+  /** {@code length} bytes of the PV from {@code offset}. */
+  byte[] readPv(long offset, int length) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "r")) {
       byte[] b = new byte[length];
-      f.seek(at);
+      f.seek(offset);
       f.readFully(b);
       return b;
     }
