@@ -72,6 +72,11 @@ public enum Reason {
    * imgtrust runs as (as sshd's StrictModes); the message names the path and the fix.
    */
   UNSAFE_CACHE(Kind.HOST_FAILURE),
+  /**
+   * A volume group has too little free space for the logical volume a backend would create (checked before anything
+   * is created); the details name the group, the bytes needed and the bytes free.
+   */
+  VOLUME_GROUP_FULL(Kind.HOST_FAILURE),
   /** A cache entry's lock was not obtained within {@code [image_cache] lock_timeout_seconds}; names the holder. */
   LOCK_TIMEOUT(Kind.HOST_FAILURE),
   /**

@@ -19,9 +19,6 @@ public enum Key {
    */
   IMAGES_TYPE("libvirt", "images_type", Type.NAME, "default"),
   CONNECTION_URI("libvirt", "connection_uri", Type.STRING, "qemu:///system"),
-  // The next four belong to the lvm and rbd backends; they stay here until those modules exist and declare them
-  // through their providers (ImageBackendProvider.options()).
-  IMAGES_VOLUME_GROUP("libvirt", "images_volume_group", Type.STRING, "imgtrust"),
 
   SUBDIRECTORY_NAME("image_cache", "subdirectory_name", Type.STRING, "_base"),
   FORCE_RAW_IMAGES("image_cache", "force_raw_images", Type.BOOLEAN, "true"),

@@ -60,6 +60,12 @@ public final class DiskBuild {
     T build(Path tmp) throws IOException, ImageTrustException;
   }
 
+  /** Work done under the disk's lock only ({@link #locked}). */
+  @FunctionalInterface
+  public interface Locked<T> {
+    T run() throws IOException, ImageTrustException;
+  }
+
   /** The disk's final path. */
   public Path target() {
     return target;
@@ -110,6 +116,23 @@ public final class DiskBuild {
       Temporaries.removeIfEmpty(target.getParent());
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot remove " + target + ": " + IoErrors.describe(e), e);
+    }
+  }
+
+  /**
+   * Runs {@code work} under the disk's lock and nothing else (no directory, no temporary, no publication): for
+   * backends whose disks are not files under {@code instances_path} (an LV, an RBD image), so that their prepares
+   * and removes of one disk are serialized as files' are.
+   *
+   * @throws ImageTrustException {@code LOCK_TIMEOUT}, {@code IO_ERROR} (also for an {@link IOException} of
+   *     {@code work}), or whatever {@code work} threw
+   */
+  public <T> T locked(Locked<T> work) throws ImageTrustException {
+    try (EntryLocks.Held held = lock()) {
+      return work.run();
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "disk " + target.getFileName() + " of instance "
+          + target.getParent().getFileName() + ": " + IoErrors.describe(e), e);
     }
   }
 

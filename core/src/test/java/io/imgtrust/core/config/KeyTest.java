@@ -48,7 +48,7 @@ class KeyTest {
   void values_designOptions_allPresent() {
     assertThat(Arrays.stream(Key.values()).map(Key::qualifiedName)).containsExactlyInAnyOrder(
         "[DEFAULT] instances_path", "[DEFAULT] log_file",
-        "[libvirt] images_type", "[libvirt] connection_uri", "[libvirt] images_volume_group",
+        "[libvirt] images_type", "[libvirt] connection_uri",
         "[image_cache] subdirectory_name", "[image_cache] force_raw_images",
         "[image_cache] scrub_rate_mib", "[image_cache] metrics_file",
         "[image_cache] allowed_disk_formats", "[image_cache] max_virtual_size", "[image_cache] immutable_files",

@@ -205,4 +205,37 @@ class DiskBuildTest {
 
     assertThat(e.reason()).isEqualTo(Reason.USAGE);
   }
+
+  @Test
+  void locked_whileARunOfTheSameDiskHoldsTheLock_waitsForIt() throws Exception {
+    CountDownLatch building = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<?> run = pool.submit(() -> file("vm-l").run(tmp -> {
+      building.countDown();
+      awaitQuietly(release);
+      return Files.createFile(tmp);
+    }));
+    assertThat(building.await(10, TimeUnit.SECONDS)).isTrue();
+
+    Future<String> locked = pool.submit(() -> file("vm-l").locked(() -> "ran"));
+
+    Thread.sleep(300);
+    assertThat(locked.isDone()).as("waits for the lock").isFalse();
+    release.countDown();
+    run.get(10, TimeUnit.SECONDS);
+    assertThat(locked.get(10, TimeUnit.SECONDS)).isEqualTo("ran");
+    assertThat(file("vm-m").locked(() -> "alone")).isEqualTo("alone");
+    assertThat(instances.resolve("vm-m")).as("makes nothing itself").doesNotExist();
+  }
+
+  @Test
+  void locked_workThrowsIoException_ioError() {
+    ImageTrustException e = catchThrowableOfType(ImageTrustException.class,
+        () -> file("vm-l").locked(() -> {
+          throw new IOException("device gone");
+        }));
+
+    assertThat(e.reason()).isEqualTo(Reason.IO_ERROR);
+    assertThat(e.getMessage()).contains("device gone").contains("vm-l");
+  }
 }
