@@ -24,3 +24,5 @@ DEMO_PACKAGES=(qemu-utils util-linux e2fsprogs)
 TEST_PACKAGES=(openssl qemu-utils e2fsprogs util-linux)
 # A real libvirtd with real domains (KVM when /dev/kvm is usable, TCG otherwise).
 LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils)
+# A real Glance v2 API for the fetch tests (scripts/glance-up.sh) and its Python client for `bench fetch`.
+GLANCE_PACKAGES=(glance-api python3-glanceclient curl)
