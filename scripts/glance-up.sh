@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A throwaway Glance v2 API (Debian's glance-api) on 127.0.0.1 for the integration tests: sqlite database, file
-# store, no Keystone (a test-only paste filter plays Keystone's authtoken: every request is project
-# imgtrust-test with roles admin,member,reader; X-Auth-Token is ignored). Run as root.
+# store. GLANCE_AUTH=test (the default): no Keystone, a test-only paste filter plays Keystone's authtoken (every
+# request is project imgtrust-test with roles admin,member,reader; X-Auth-Token is ignored).
+# GLANCE_AUTH=keystone: Glance's own keystonemiddleware authtoken validates X-Auth-Token against the Keystone of
+# scripts/keystone-up.sh (KEYSTONE_URL, default http://127.0.0.1:5055/v3; service user admin, KEYSTONE_PASSWORD).
+# Run as root.
 # Usage: glance-up.sh start|stop|status|restart  (restart: stop the process only and start it again on the same
 #        database and store, as an operator restarting the service; the ITs use it mid-download)
 # Env:   GLANCE_DIR  (default /tmp/imgtrust-glance): config, db, log, store; wiped on start and stop
@@ -12,6 +15,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/lib.sh"
 D=${GLANCE_DIR:-/tmp/imgtrust-glance}
 PORT=${GLANCE_PORT:-9393}
+AUTH=${GLANCE_AUTH:-test}
+KEYSTONE_URL=${KEYSTONE_URL:-http://127.0.0.1:5055/v3}
+KEYSTONE_PASSWORD=${KEYSTONE_PASSWORD:-imgtrust-admin}
 E=http://127.0.0.1:$PORT
 
 die() { echo "glance-up: $*" >&2; exit 1; }
@@ -62,7 +68,7 @@ def filter_factory(global_conf, **local_conf):
 PY
   cat > "$D/glance-api-paste.ini" <<INI
 [pipeline:glance-api]
-pipeline = versionnegotiation testauth context rootapp
+pipeline = versionnegotiation $([[ $AUTH == keystone ]] && echo authtoken || echo testauth) context rootapp
 [composite:rootapp]
 paste.composite_factory = glance.api:root_app_factory
 /: apiversions
@@ -77,6 +83,8 @@ paste.filter_factory = glance.api.middleware.version_negotiation:VersionNegotiat
 paste.filter_factory = glance.api.middleware.context:ContextMiddleware.factory
 [filter:testauth]
 paste.filter_factory = imgtrust_test_auth:filter_factory
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
 INI
   cat > "$D/glance-api.conf" <<INI
 [DEFAULT]
@@ -100,11 +108,21 @@ filesystem_store_datadir = $D/images
 lock_path = $D/lock
 [task]
 work_dir = $D/work
+[keystone_authtoken]
+www_authenticate_uri = $KEYSTONE_URL
+auth_url = $KEYSTONE_URL
+auth_type = password
+username = admin
+password = $KEYSTONE_PASSWORD
+user_domain_name = Default
+project_name = admin
+project_domain_name = Default
 INI
 }
 
 start() {
   apt_install "${GLANCE_PACKAGES[@]}"
+  case "$AUTH" in test|keystone) ;; *) die "GLANCE_AUTH must be test or keystone, not '$AUTH'" ;; esac
   stop
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT on 127.0.0.1 is in use"; fi
   write_config
@@ -123,18 +141,18 @@ launch() {
   # setsid: its own process group, which stop signals as a whole
   PYTHONPATH="$D/py" setsid glance-api --config-file "$D/glance-api.conf" >"$D/glance-api.stdout" 2>&1 &
   echo $! > "$D/glance-api.pid"
-  for _ in $(seq 1 600); do # 60 s
-    curl -sf -o /dev/null "$E/v2/images" && break
+  for _ in $(seq 1 600); do # 60 s (any HTTP answer: with Keystone an unauthenticated GET is 401)
+    curl -s -o /dev/null "$E/versions" && break
     running || { tail -20 "$D/glance-api.stdout" >&2; die "glance-api died during start"; }
     sleep 0.1
   done
-  curl -sf -o /dev/null "$E/v2/images" || die "glance-api did not answer on $E within 60 s (log: $D/glance-api.log)"
+  curl -s -o /dev/null "$E/versions" || die "glance-api did not answer on $E within 60 s (log: $D/glance-api.log)"
   echo "GLANCE_ENDPOINT=$E"
   echo "GLANCE_DIR=$D"
 }
 
 status() {
-  if running && curl -sf -o /dev/null "$E/v2/images"; then
+  if running && curl -s -o /dev/null "$E/versions"; then
     echo "glance-api running: GLANCE_ENDPOINT=$E pid=$(cat "$D/glance-api.pid") dir=$D"
   else
     echo "glance-api not running (dir=$D port=$PORT)"; return 1

@@ -26,3 +26,6 @@ TEST_PACKAGES=(openssl qemu-utils e2fsprogs util-linux)
 LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils)
 # A real Glance v2 API for the fetch tests (scripts/glance-up.sh) and its Python client for `bench fetch`.
 GLANCE_PACKAGES=(glance-api python3-glanceclient curl)
+# A real Keystone v3 for the Glance token tests (scripts/keystone-up.sh; Glance's authtoken middleware validates
+# against it: glance-up.sh with GLANCE_AUTH=keystone).
+KEYSTONE_PACKAGES=(keystone curl)

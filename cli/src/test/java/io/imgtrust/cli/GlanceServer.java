@@ -30,24 +30,41 @@ final class GlanceServer {
 
   final URI endpoint;
   final Path dir;
+  private final String token;
 
-  private GlanceServer(URI endpoint, Path dir) {
+  private GlanceServer(URI endpoint, Path dir, String token) {
     this.endpoint = endpoint;
     this.dir = dir;
+    this.token = token;
+  }
+
+  /**
+   * The glance-api behind Keystone ({@code GLANCE_AUTH=keystone glance-up.sh start}: http://127.0.0.1:9394,
+   * /tmp/imgtrust-glance-keystone), used with {@code token}; fails the test when it does not answer.
+   */
+  static GlanceServer behindKeystone(String token) throws Exception {
+    GlanceServer g = new GlanceServer(URI.create("http://127.0.0.1:9394"), Path.of("/tmp/imgtrust-glance-keystone"),
+        token);
+    g.check();
+    return g;
   }
 
   /** The running Glance; fails the test when it does not answer GET /v2/images. */
   static GlanceServer running() throws Exception {
     String e = System.getenv().getOrDefault("GLANCE_ENDPOINT", "http://127.0.0.1:9393");
     GlanceServer g = new GlanceServer(URI.create(e), Path.of(System.getenv().getOrDefault("GLANCE_DIR",
-        "/tmp/imgtrust-glance")));
-    try {
-      assertThat(g.send(HttpRequest.newBuilder(g.url("/v2/images")).GET()).statusCode()).isEqualTo(200);
-    } catch (IOException x) {
-      fail("no Glance at %s (%s): start it with scripts/glance-up.sh start", e, x);
-    }
-    assertThat(g.dir.resolve("glance-api.conf")).as("GLANCE_DIR").exists();
+        "/tmp/imgtrust-glance")), null);
+    g.check();
     return g;
+  }
+
+  private void check() throws Exception {
+    try {
+      assertThat(send(HttpRequest.newBuilder(url("/v2/images")).GET()).statusCode()).isEqualTo(200);
+    } catch (IOException x) {
+      fail("no Glance at %s (%s): start it with scripts/glance-up.sh start (see scripts/test-all.sh)", endpoint, x);
+    }
+    assertThat(dir.resolve("glance-api.conf")).as("the Glance directory").exists();
   }
 
   /** A new queued image; returns its id. */
@@ -111,6 +128,9 @@ final class GlanceServer {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+    if (token != null) {
+      b.header("X-Auth-Token", token);
+    }
     return HTTP.send(b.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }
