@@ -60,6 +60,10 @@ public enum Reason {
    * before-boot check cannot follow exactly; the message says how to fix the domain.
    */
   UNSAFE_DOMAIN(Kind.REFUSED),
+  /** The Glance image is not {@code active} (queued, saving, deactivated, ...): there are no bytes to fetch. */
+  IMAGE_NOT_ACTIVE(Kind.REFUSED),
+  /** Glance has no image with this id, or does not show it to these credentials (404). */
+  IMAGE_NOT_FOUND(Kind.BAD_INPUT),
 
   /** Reading or writing failed on the host (I/O error, no space). */
   IO_ERROR(Kind.HOST_FAILURE),
@@ -84,6 +88,11 @@ public enum Reason {
    * ({@code errno}, e.g. {@code ETIMEDOUT}, {@code EDQUOT}).
    */
   CEPH_ERROR(Kind.HOST_FAILURE),
+  /**
+   * Glance or Keystone failed: unreachable after {@code [glance] num_retries}, an error status, an authentication
+   * failure, or a download that stalled longer than {@code [glance] read_timeout}.
+   */
+  GLANCE_ERROR(Kind.HOST_FAILURE),
 
   /** A bug: something that should not happen did. */
   INTERNAL(Kind.UNEXPECTED);

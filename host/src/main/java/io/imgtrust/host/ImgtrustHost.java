@@ -11,6 +11,10 @@ import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
 import io.imgtrust.core.spi.SpawnRequest;
+import io.imgtrust.glance.GlanceClient;
+import io.imgtrust.glance.GlanceClients;
+import io.imgtrust.glance.GlanceFetch;
+import io.imgtrust.glance.GlanceSettings;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * cache and the backends (each created on first use, once per images_type, and closed by {@link #close}).
  *
  * <ul>
- *   <li>{@link #prepare}: image id to a prepared instance disk (cache entry, or a verified fill from a download first;
- *       the backend's verified import or overlay). On failure nothing is left (the backend contract).
+ *   <li>{@link #prepare}: image id to a prepared instance disk (cache entry, or a verified fill from a download first,
+ *       or, on a cache miss with {@code [glance] api_servers} set, from Glance; the backend's verified import or
+ *       overlay). On failure nothing is left (the backend contract).
  *   <li>{@link #boot}: prepare, define the domain through libvirt ({@code [libvirt] connection_uri}), run the
  *       before-boot checks on libvirt's XML of it, start it. On any failure the domain is destroyed and undefined and
  *       the disk removed; a domain of that name that already existed is left untouched ({@code TARGET_EXISTS}).
@@ -45,6 +50,7 @@ public final class ImgtrustHost implements AutoCloseable {
   /** Which backend made each instance's disk in this host's life, so {@link #remove} uses the same one. */
   private final Map<String, ImageBackend> madeBy = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private GlanceClient glance;
 
   private ImgtrustHost(ImgtrustConfig config, ImageCache cache) {
     this.config = config;
@@ -70,7 +76,8 @@ public final class ImgtrustHost implements AutoCloseable {
 
   /**
    * Prepares the instance's disk: selects the backend (unknown images_type: {@code BAD_CONFIG}), takes the cache
-   * entry or fills it from the spawn's download, and has the backend make the disk.
+   * entry or fills it from the spawn's download (on a miss without one, from Glance when {@code [glance]
+   * api_servers} is set: {@link GlanceFetch}), and has the backend make the disk.
    *
    * @throws ImageTrustException {@code USAGE} (a name that is not plain, metadata of another image), a refusal
    *     ({@code DIGEST_MISMATCH}, {@code NOT_CACHED}, ...), {@code FLAVOR_TOO_SMALL}, or a host failure
@@ -169,7 +176,14 @@ public final class ImgtrustHost implements AutoCloseable {
   private CacheEntry entry(Spawn spawn) throws ImageTrustException {
     if (spawn.download().isEmpty()) {
       // Not hashed here: the backend's own check (import or recheck) judges a file that changed since it was sealed.
-      return cache.sealedEntry(spawn.imageId());
+      try {
+        return cache.sealedEntry(spawn.imageId());
+      } catch (ImageTrustException e) {
+        if (e.reason() != Reason.NOT_CACHED || !GlanceSettings.configured(config)) {
+          throw e;
+        }
+      }
+      return GlanceFetch.fetch(glance(), cache, spawn.imageId(), spawn.fillProgress());
     }
     ImageMetadata meta = spawn.metadata().orElseThrow();
     if (!meta.id().equals(spawn.imageId())) {
@@ -177,6 +191,14 @@ public final class ImgtrustHost implements AutoCloseable {
           + meta.id());
     }
     return cache.add(spawn.download().get(), meta, spawn.fillProgress());
+  }
+
+  /** The Glance client of {@code [glance]}, made on first use. */
+  private synchronized GlanceClient glance() throws ImageTrustException {
+    if (glance == null) {
+      glance = GlanceClients.fromConfig(config);
+    }
+    return glance;
   }
 
   private static void removeAfter(Exception failure, ImageBackend backend, String instance) {

@@ -43,6 +43,12 @@ final class CacheAddCommand implements Callable<Integer> {
     ImageMetadata m = GlanceMetadata.read(meta);
     ImageCache c = ImageCache.open(cache.root.loadConfig());
     CacheEntry e = c.add(file, m, Progress.forTerminal("fill " + m.id(), cache.root.json()));
+    print(cache, e);
+    return 0;
+  }
+
+  /** Prints a filled (or already cached) entry, as {@code cache add} and {@code cache fetch} report it. */
+  static void print(CacheCommand cache, CacheEntry e) {
     ObjectNode o = Output.ok();
     o.set("entry", CacheJson.entry(e.record(), e.file()));
     List<String> text = new ArrayList<>();
@@ -58,6 +64,5 @@ final class CacheAddCommand implements Callable<Integer> {
       text.add("  signature by " + r.fill().get("signer_subject") + " via " + r.fill().get("trust_anchor_subject"));
     }
     cache.root.output().success(o, text);
-    return 0;
   }
 }

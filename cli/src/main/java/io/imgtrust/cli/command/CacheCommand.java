@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cache", mixinStandardHelpOptions = true,
     description = "The verified image cache (<instances_path>/_base): fill it, list it, recheck it, see what was "
         + "quarantined.",
-    subcommands = {CacheAddCommand.class, CacheListCommand.class, CacheVerifyCommand.class,
+    subcommands = {CacheAddCommand.class, CacheFetchCommand.class, CacheListCommand.class, CacheVerifyCommand.class,
         CacheScrubCommand.class, CacheQuarantineCommand.class})
 final class CacheCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.ParentCommand Root root;

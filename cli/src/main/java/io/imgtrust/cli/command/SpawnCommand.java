@@ -21,7 +21,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code imgtrust spawn}: the driver's spawn path, from the command line. */
 @Command(name = "spawn", mixinStandardHelpOptions = true,
     description = {"The driver's spawn path: take the image's cache entry (or fill it first with --file and "
-        + "--meta), select the backend (images_type, or --images-type), and prepare the instance's disk: import "
+        + "--meta, or on a miss from Glance when [glance] api_servers is set, as cache fetch; without "
+        + "either), select the backend (images_type, or --images-type), and prepare the instance's disk: import "
         + "backends verify every chunk against the sealed record while they copy. Prints the libvirt <disk> element "
         + "and the verification report.",
         "On failure nothing is left: no disk, no temporary; a verification failure quarantines the entry."},

@@ -15,6 +15,7 @@ import io.imgtrust.core.internal.ledger.SealedRecord;
 import io.imgtrust.core.io.AtomicFiles;
 import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.io.FileIdentity;
+import io.imgtrust.core.io.ImageSource;
 import io.imgtrust.core.io.Temporaries;
 import io.imgtrust.core.ledger.LedgerRecord;
 import io.imgtrust.core.metadata.ImageMetadata;
@@ -66,12 +67,29 @@ final class CacheFill {
   /** Fills entry {@code name}; the caller holds the entry lock and has made room (no cache file exists). */
   CacheEntry fill(String name, Path source, ImageMetadata meta, io.imgtrust.core.digest.CopyProgress progress)
       throws ImageTrustException {
+    return fill(name, meta, part -> verifier.verifyCopy(source, meta, DigestPlan.withChunks(Set.of()), part,
+        progress));
+  }
+
+  /** Fills entry {@code name} from {@code source} (a download), opened once; otherwise as the file variant. */
+  CacheEntry fill(String name, ImageSource source, ImageMetadata meta,
+      io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
+    return fill(name, meta, part -> verifier.verifyCopy(source, meta, DigestPlan.withChunks(Set.of()), part,
+        progress));
+  }
+
+  /** The verified copy of a fill's source into its temporary file. */
+  @FunctionalInterface
+  private interface Copy {
+    VerificationReport into(Path part) throws ImageTrustException;
+  }
+
+  private CacheEntry fill(String name, ImageMetadata meta, Copy copy) throws ImageTrustException {
     Path target = layout.file(name);
     Path part = AtomicFiles.tempSibling(target, PART);
     Path converted = AtomicFiles.tempSibling(target, CONVERTED);
     try {
-      VerificationReport report = verifier.verifyCopy(source, meta, DigestPlan.withChunks(Set.of()), part,
-          progress);
+      VerificationReport report = copy.into(part);
       InspectedImage inspected = gate.admit(part, meta.diskFormat());
       Path result = part;
       ImageDigests digests = report.digests();

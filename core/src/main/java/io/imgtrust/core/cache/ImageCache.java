@@ -11,6 +11,7 @@ import io.imgtrust.core.internal.ledger.HostKey;
 import io.imgtrust.core.internal.ledger.Ledger;
 import io.imgtrust.core.internal.locks.EntryLocks;
 import io.imgtrust.core.io.CommandRunner;
+import io.imgtrust.core.io.ImageSource;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.policy.Policy;
 import io.imgtrust.core.verify.ImageVerifier;
@@ -96,6 +97,26 @@ public final class ImageCache {
   /** Like {@link #add(Path, ImageMetadata)}, reporting the fill's progress. */
   public CacheEntry add(Path source, ImageMetadata meta, io.imgtrust.core.digest.CopyProgress progress)
       throws ImageTrustException {
+    return add(meta, name -> fill.fill(name, source, meta, progress));
+  }
+
+  /**
+   * Like {@link #add(Path, ImageMetadata, io.imgtrust.core.digest.CopyProgress)} with the bytes read from
+   * {@code source} (a download), which is opened only when the entry has to be filled: concurrent adds of one image
+   * (threads or processes) wait for the entry's lock, and all but the first find it cached and never open theirs.
+   */
+  public CacheEntry add(ImageSource source, ImageMetadata meta, io.imgtrust.core.digest.CopyProgress progress)
+      throws ImageTrustException {
+    return add(meta, name -> fill.fill(name, source, meta, progress));
+  }
+
+  /** One fill of an entry, under its lock. */
+  @FunctionalInterface
+  private interface Filler {
+    CacheEntry fill(String name) throws ImageTrustException;
+  }
+
+  private CacheEntry add(ImageMetadata meta, Filler filler) throws ImageTrustException {
     String name = CacheLayout.nameOf(meta.id());
     try (EntryLocks.Held lock = locks.acquire(name)) {
       fill.removeLeftovers(name);
@@ -105,7 +126,7 @@ public final class ImageCache {
           return kept.get();
         }
       }
-      CacheEntry e = fill.fill(name, source, meta, progress);
+      CacheEntry e = filler.fill(name);
       try {
         return new CacheEntry(e.imageId(), e.file(), sealing.seal(e.file(), e.record()));
       } catch (IOException x) {

@@ -43,11 +43,13 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   /**
-   * Loads {@code file} knowing the options of the installed backends ({@code Backends.declaredOptions()}); every
+   * Loads {@code file} knowing the options of the installed backends ({@code Backends.declaredOptions()}) and
+   * modules ({@code OptionProvider.declared()}); every
    * option not in it keeps its default.
    */
   public static ImgtrustConfig load(Path file) throws ImageTrustException {
-    return load(file, Backends.declaredOptions());
+    return load(file, com.google.common.collect.ImmutableList.<BackendOption>builder()
+        .addAll(Backends.declaredOptions()).addAll(io.imgtrust.core.spi.OptionProvider.declared()).build());
   }
 
   /** Loads {@code file}; {@code declared} are the backend options besides core's {@link Key}s. */

@@ -20,6 +20,11 @@ public final class BackendSettings {
     this.config = config;
   }
 
+  /** The settings of {@code config}, for a module that declared its options through {@link OptionProvider}. */
+  public static BackendSettings of(ImgtrustConfig config) {
+    return new BackendSettings(config);
+  }
+
   /** The value as written, or the default. */
   public String string(BackendOption option) throws ImageTrustException {
     String origin = config.source().map(String::valueOf).orElse("(defaults)");

@@ -5,13 +5,14 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.hash.HashCode;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
-import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigester;
 import io.imgtrust.core.digest.ImageDigests;
+import io.imgtrust.core.io.ImageSource;
+import io.imgtrust.core.io.SourceFailure;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.metadata.SignatureProperties;
 import io.imgtrust.core.signature.SignatureVerifier;
@@ -19,6 +20,7 @@ import io.imgtrust.core.trust.TrustStore;
 import io.imgtrust.core.trust.TrustedSigner;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -104,6 +106,16 @@ public final class ImageVerifier {
   public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target,
       io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
     checkSize(source, meta.size(), size(source));
+    return verifyCopy(new FileSource(source), meta, extra, target, progress);
+  }
+
+  /**
+   * Verifies the bytes of {@code source} (a download) while copying them to {@code target} (created new, mode 0600),
+   * in one read: every digest and the signature are computed as the bytes arrive. On any failure {@code target} is
+   * removed; a {@link SourceFailure} of the source is rethrown as the typed error it carries.
+   */
+  public VerificationReport verifyCopy(ImageSource source, ImageMetadata meta, DigestPlan extra, Path target,
+      io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
     FileChannel out;
     try {
       out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -111,18 +123,44 @@ public final class ImageVerifier {
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot create " + target + ": " + IoErrors.describe(e), e);
     }
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ); FileChannel o = out) {
+    try (FileChannel o = out; ReadableByteChannel in = source.open()) {
       VerificationReport r = verify(meta, extra, plan -> digester.digestAndCopy(in, plan, o, progress,
-          meta.size()), source.toString());
+          meta.size()), source.describe());
       o.force(true);
       return r;
+    } catch (SourceFailure e) {
+      deleteQuietly(target);
+      throw e.failure();
     } catch (IOException e) {
       deleteQuietly(target);
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot copy " + source + " to " + target + ": "
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot copy " + source.describe() + " to " + target + ": "
           + IoErrors.describe(e), e);
     } catch (ImageTrustException | RuntimeException e) {
       deleteQuietly(target);
       throw e;
+    }
+  }
+
+  /** A local file as a source. */
+  private static final class FileSource implements ImageSource {
+    private final Path file;
+
+    FileSource(Path file) {
+      this.file = file;
+    }
+
+    @Override
+    public ReadableByteChannel open() throws ImageTrustException {
+      try {
+        return FileChannel.open(file, StandardOpenOption.READ);
+      } catch (IOException e) {
+        throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read " + file + ": " + IoErrors.describe(e), e);
+      }
+    }
+
+    @Override
+    public String describe() {
+      return file.toString();
     }
   }
 
@@ -155,6 +193,8 @@ public final class ImageVerifier {
     ImageDigests digests;
     try {
       digests = read.run(plan);
+    } catch (SourceFailure e) {
+      throw e.failure();
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read " + what + ": " + IoErrors.describe(e), e);
     }

@@ -1,0 +1,64 @@
+package io.imgtrust.glance;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
+import io.imgtrust.core.metadata.GlanceMetadata;
+import io.imgtrust.core.metadata.ImageMetadata;
+import java.util.Optional;
+
+/**
+ * One image as {@code GET /v2/images/{id}} showed it: its id, status and the JSON document itself (what
+ * {@code cache add --meta} reads). Immutable.
+ */
+public final class GlanceImage {
+  private final String id;
+  private final String status;
+  private final byte[] json;
+  private final Optional<String> checksum;
+
+  GlanceImage(String id, String status, byte[] json, Optional<String> checksum) {
+    this.id = checkNotNull(id);
+    this.status = checkNotNull(status);
+    this.json = json.clone();
+    this.checksum = checkNotNull(checksum);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** Glance's status: {@code active}, {@code queued}, {@code saving}, {@code deactivated}, ... */
+  public String status() {
+    return status;
+  }
+
+  /** The JSON document as Glance sent it. */
+  public byte[] json() {
+    return json.clone();
+  }
+
+  /** The md5 {@code checksum} (hex, lower case) Glance keeps, if any; its download sends it as Content-Md5. */
+  Optional<String> checksum() {
+    return checksum;
+  }
+
+  /**
+   * The metadata the verifier reads.
+   *
+   * @throws ImageTrustException {@code IMAGE_NOT_ACTIVE} unless the status is {@code active}; a
+   *     {@code MALFORMED_METADATA} from the parser
+   */
+  public ImageMetadata metadata() throws ImageTrustException {
+    if (!"active".equals(status)) {
+      throw ImageTrustException.of(Reason.IMAGE_NOT_ACTIVE, "glance image " + id + " is " + status
+          + ", not active: it has no data to fetch", java.util.Map.of("status", status));
+    }
+    ImageMetadata m = GlanceMetadata.parse(json);
+    if (!m.id().equals(id)) {
+      throw ImageTrustException.malformed("id", "glance answered for image " + id + " with image " + m.id());
+    }
+    return m;
+  }
+}
