@@ -12,17 +12,14 @@ import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigester;
 import io.imgtrust.core.digest.ImageDigests;
+import io.imgtrust.core.io.FileSink;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.metadata.SignatureProperties;
 import io.imgtrust.core.signature.SignatureVerifier;
 import io.imgtrust.core.trust.TrustStore;
 import io.imgtrust.core.trust.TrustedSigner;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -92,8 +89,9 @@ public final class ImageVerifier {
   }
 
   /**
-   * Verifies {@code source} while copying it to {@code target} (created new, mode 0600), in one read. On any
-   * failure {@code target} is removed. The caller fsyncs and renames {@code target}.
+   * Verifies {@code source} while copying it to {@code target} (created new, mode 0600, sparse: all-zero blocks and
+   * holes of the source are left as holes), in one read, and fsyncs it. On any failure {@code target} is removed.
+   * The caller renames {@code target}.
    */
   public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target)
       throws ImageTrustException {
@@ -104,17 +102,16 @@ public final class ImageVerifier {
   public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target,
       io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
     checkSize(source, meta.size(), size(source));
-    FileChannel out;
+    FileSink out;
     try {
-      out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      out = FileSink.create(target);
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot create " + target + ": " + IoErrors.describe(e), e);
     }
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ); FileChannel o = out) {
-      VerificationReport r = verify(meta, extra, plan -> digester.digestAndCopy(in, plan, o, progress,
+    try (FileSink o = out) {
+      VerificationReport r = verify(meta, extra, plan -> digester.digestInto(source, plan, o, progress,
           meta.size()), source.toString());
-      o.force(true);
+      o.finish(r.digests().bytesHashed());
       return r;
     } catch (IOException e) {
       deleteQuietly(target);
