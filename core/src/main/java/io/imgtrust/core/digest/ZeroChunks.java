@@ -24,7 +24,11 @@ final class ZeroChunks {
 
   /** The SHA-256 leaf of {@code length} zeros (a chunk over a hole), hashed only when shorter than a chunk. */
   static byte[] holeLeaf(int length, java.security.MessageDigest md) {
-    return leaf(zeros(length), md);
+    if (length == DigestPlan.CHUNK_SIZE) {
+      return DIGEST.get().clone();
+    }
+    md.update(zeros(length));
+    return md.digest();
   }
 
   /** The SHA-256 leaf of {@code data} (position to limit), without hashing when it is a full all-zero chunk. */
