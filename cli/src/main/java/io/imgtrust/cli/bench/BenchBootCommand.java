@@ -2,7 +2,6 @@ package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.cli.Output;
-import io.imgtrust.cli.Root;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
@@ -36,46 +35,42 @@ final class BenchBootCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Root root = (Root) bench.spec.parent().userObject();
-    return opts.inWorkDir(d -> {
-      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Path always = config(d, "always");
-      Path interval = config(d, "interval");
-      CacheEntry big;
-      Path bigXml;
-      Path domXml;
-      String domain = "imgtrust-bench-" + ProcessHandle.current().pid();
-      try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(always))) {
-        big = fill(host.cache(), d, "big", opts.sizeBytes());
-        CacheEntry small = fill(host.cache(), d, "small", 64L << 20);
-        bigXml = Files.writeString(d.resolve("big.xml"), DomainSpec.of("bench-big", 64, 1).toXml(
-            host.prepare(Spawn.of("bench-big", big.imageId()).withImagesType("qcow2")).disk().diskXml()));
-        PreparedDisk disk = host.prepare(Spawn.of("bench-boot", small.imageId()).withImagesType("qcow2")).disk();
-        domXml = Files.writeString(d.resolve("boot.xml"), DomainSpec.of(domain, 64, 1).toXml(disk.diskXml()));
-      }
-      Timings.exec(List.of("virsh", "-c", URI, "define", domXml.toString()));
-      try {
-        Timings t = timings(always, interval, bigXml, big, domain);
-        t.run(opts.runs);
-        ObjectNode header = Output.ok().put("benchmark", "boot").put("size_mib", opts.sizeMib)
-            .put("runs", opts.runs).put("domain_type", DomainSpec.domainType());
-        BenchReport r = new BenchReport("bench boot: " + opts.sizeMib + " MiB base, medians of " + opts.runs
-            + " side-by-side rounds", t, header)
-            .ratio("before-boot check (hook, recheck=always)", "sha256sum of the base", 0.35);
-        double added = t.median("virsh start, hook (recheck=interval hit)") - t.median("virsh start, no hook");
-        r.json().put("hook_adds_seconds", Math.round(added * 1000) / 1000.0).put("hook_goal_at_most_seconds", 0.4);
-        List<String> text = new ArrayList<>(r.text());
-        text.add(String.format(java.util.Locale.ROOT, "    the hook adds %.3f s to virsh start (goal <= 0.400 s: %s)",
-            added, added <= 0.4 ? "met" : "MISSED"));
-        root.output().success(r.json(), text);
-        return 0;
-      } finally {
-        Timings.tryExec(List.of("virsh", "-c", URI, "destroy", domain));
-        Timings.exec(List.of("virsh", "-c", URI, "undefine", domain));
-        Files.deleteIfExists(HOOK);
-        restartLibvirtd();
-      }
-    });
+    return bench.print(opts.inWorkDir(this::measure));
+  }
+
+  /** Runs the comparison in work directory {@code d}. */
+  BenchReport measure(Path d) throws Exception {
+    Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path always = config(d, "always");
+    Path interval = config(d, "interval");
+    CacheEntry big;
+    Path bigXml;
+    Path domXml;
+    String domain = "imgtrust-bench-" + ProcessHandle.current().pid();
+    try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(always))) {
+      big = fill(host.cache(), d, "big", opts.sizeBytes());
+      CacheEntry small = fill(host.cache(), d, "small", 64L << 20);
+      bigXml = Files.writeString(d.resolve("big.xml"), DomainSpec.of("bench-big", 64, 1).toXml(
+          host.prepare(Spawn.of("bench-big", big.imageId()).withImagesType("qcow2")).disk().diskXml()));
+      PreparedDisk disk = host.prepare(Spawn.of("bench-boot", small.imageId()).withImagesType("qcow2")).disk();
+      domXml = Files.writeString(d.resolve("boot.xml"), DomainSpec.of(domain, 64, 1).toXml(disk.diskXml()));
+    }
+    Timings.exec(List.of("virsh", "-c", URI, "define", domXml.toString()));
+    try {
+      Timings t = timings(always, interval, bigXml, big, domain);
+      t.run(opts.runs);
+      ObjectNode header = Output.ok().put("benchmark", "boot").put("size_mib", opts.sizeMib)
+          .put("runs", opts.runs).put("domain_type", DomainSpec.domainType());
+      return new BenchReport("bench boot: " + opts.sizeMib + " MiB base, medians of " + opts.runs
+          + " side-by-side rounds", t, header)
+          .ratio("before-boot check (hook, recheck=always)", "sha256sum of the base", 0.35)
+          .difference("virsh start, hook (recheck=interval hit)", "virsh start, no hook", 0.2);
+    } finally {
+      Timings.tryExec(List.of("virsh", "-c", URI, "destroy", domain));
+      Timings.exec(List.of("virsh", "-c", URI, "undefine", domain));
+      Files.deleteIfExists(HOOK);
+      restartLibvirtd();
+    }
   }
 
   private Timings timings(Path always, Path interval, Path bigXml, CacheEntry big, String domain) {

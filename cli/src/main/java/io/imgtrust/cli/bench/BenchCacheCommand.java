@@ -2,7 +2,6 @@ package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.cli.Output;
-import io.imgtrust.cli.Root;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
@@ -24,27 +23,28 @@ final class BenchCacheCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Root root = (Root) bench.spec.parent().userObject();
-    return opts.inWorkDir(d -> {
-      Path image = d.resolve("image.raw");
-      BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
-      Path config = BenchOptions.config(d, "imgtrust.conf", "");
-      CacheEntry e = BenchOptions.fillCache(ImageCache.open(ConfigLoader.load(config)), image, "bench-cache");
-      List<String> verify = new ArrayList<>(BenchVerifyCommand.launcher());
-      verify.addAll(List.of("--config", config.toString(), "cache", "verify", "bench-cache"));
-      Timings t = new Timings()
-          .add("imgtrust cache verify", verify)
-          .add("sha256sum", List.of("sha256sum", e.file().toString()))
-          .add("openssl dgst -sha256", List.of("openssl", "dgst", "-sha256", e.file().toString()));
-      t.run(opts.runs);
-      ObjectNode header = Output.ok().put("benchmark", "cache").put("size_mib", opts.sizeMib).put("runs", opts.runs)
-          .put("cores", Runtime.getRuntime().availableProcessors());
-      BenchReport r = new BenchReport("bench cache: " + opts.sizeMib + " MiB entry, medians of " + opts.runs
-          + " side-by-side rounds, whole commands", t, header)
-          .ratio("imgtrust cache verify", "sha256sum", 0.35)
-          .ratio("imgtrust cache verify", "openssl dgst -sha256", 0.8);
-      root.output().success(r.json(), r.text());
-      return 0;
-    });
+    return bench.print(opts.inWorkDir(this::measure));
+  }
+
+  /** Runs the comparison in work directory {@code d}. */
+  BenchReport measure(Path d) throws Exception {
+    Path image = d.resolve("image.raw");
+    BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
+    Path config = BenchOptions.config(d, "imgtrust.conf", "");
+    CacheEntry e = BenchOptions.fillCache(ImageCache.open(ConfigLoader.load(config)), image, "bench-cache");
+    List<String> verify = new ArrayList<>(BenchVerifyCommand.launcher());
+    verify.addAll(List.of("--config", config.toString(), "cache", "verify", "bench-cache"));
+    Timings t = new Timings()
+        .add("imgtrust cache verify", verify)
+        .add("sha256sum", List.of("sha256sum", e.file().toString()))
+        .add("openssl dgst -sha256", List.of("openssl", "dgst", "-sha256", e.file().toString()));
+    t.run(opts.runs);
+    ObjectNode header = Output.ok().put("benchmark", "cache").put("size_mib", opts.sizeMib).put("runs", opts.runs)
+        .put("cores", Runtime.getRuntime().availableProcessors());
+    BenchReport r = new BenchReport("bench cache: " + opts.sizeMib + " MiB entry, medians of " + opts.runs
+        + " side-by-side rounds, whole commands", t, header)
+        .ratio("imgtrust cache verify", "sha256sum", 0.35)
+        .ratio("imgtrust cache verify", "openssl dgst -sha256", 0.6);
+    return r;
   }
 }

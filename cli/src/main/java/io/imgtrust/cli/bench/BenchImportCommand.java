@@ -2,7 +2,6 @@ package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.cli.Output;
-import io.imgtrust.cli.Root;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
@@ -30,32 +29,33 @@ final class BenchImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Root root = (Root) bench.spec.parent().userObject();
-    return opts.inWorkDir(d -> {
-      Path config = BenchOptions.config(d, "imgtrust.conf", "");
-      boolean ploop = Backends.providers(getClass().getClassLoader()).containsKey("ploop");
-      Timings t = new Timings();
-      List<String[]> ratios = new ArrayList<>();
-      try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
-        for (String kind : List.of("random", "mostly-zero")) {
-          CacheEntry e = fill(host.cache(), d, kind);
-          addFlat(t, host, config, e, kind, d, ratios);
-          if (ploop) {
-            addPloop(t, host, config, e, kind, d, ratios);
-          }
+    return bench.print(opts.inWorkDir(this::measure));
+  }
+
+  /** Runs the comparison in work directory {@code d}. */
+  BenchReport measure(Path d) throws Exception {
+    Path config = BenchOptions.config(d, "imgtrust.conf", "");
+    boolean ploop = Backends.providers(getClass().getClassLoader()).containsKey("ploop");
+    Timings t = new Timings();
+    List<String[]> ratios = new ArrayList<>();
+    try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
+      for (String kind : List.of("random", "mostly-zero")) {
+        CacheEntry e = fill(host.cache(), d, kind);
+        addFlat(t, host, config, e, kind, d, ratios);
+        if (ploop) {
+          addPloop(t, host, config, e, kind, d, ratios);
         }
-        t.run(opts.runs);
       }
-      ObjectNode header = Output.ok().put("benchmark", "import").put("size_mib", opts.sizeMib)
-          .put("runs", opts.runs).put("cores", Runtime.getRuntime().availableProcessors());
-      BenchReport r = new BenchReport("bench import: " + opts.sizeMib + " MiB images, medians of " + opts.runs
-          + " side-by-side rounds", t, header);
-      for (String[] q : ratios) {
-        r.ratio(q[0], q[1], Double.parseDouble(q[2]));
-      }
-      root.output().success(r.json(), r.text());
-      return 0;
-    });
+      t.run(opts.runs);
+    }
+    ObjectNode header = Output.ok().put("benchmark", "import").put("size_mib", opts.sizeMib)
+        .put("runs", opts.runs).put("cores", Runtime.getRuntime().availableProcessors());
+    BenchReport r = new BenchReport("bench import: " + opts.sizeMib + " MiB images, medians of " + opts.runs
+        + " side-by-side rounds", t, header);
+    for (String[] q : ratios) {
+      r.ratio(q[0], q[1], Double.parseDouble(q[2]));
+    }
+    return r;
   }
 
   private CacheEntry fill(ImageCache cache, Path d, String kind) throws Exception {
@@ -81,7 +81,7 @@ final class BenchImportCommand implements Callable<Integer> {
         List.of("cp", "--sparse=always", e.file().toString(), out.toString()), List.of("sync"))));
     t.add(cpSha, Timings.commands(removeAndSync(out), List.of(List.of("cp", e.file().toString(), out.toString()),
         List.of("sha256sum", out.toString()))));
-    ratios.add(new String[] {jvm, cpSync, "1.15"});
+    ratios.add(new String[] {jvm, cpSync, kind.equals("random") ? "1.15" : "1.0"});
     ratios.add(new String[] {jvm, cpSha, "0.35"});
   }
 

@@ -27,6 +27,17 @@ final class BenchReport {
     text.add("  ratios of medians (goal):");
   }
 
+  private BenchReport(ObjectNode json, List<String> text) {
+    this.timings = new Timings();
+    this.json = json;
+    this.text.addAll(text);
+  }
+
+  /** A report made of others' parts ({@code bench all}). */
+  static BenchReport of(ObjectNode json, List<String> text) {
+    return new BenchReport(json, text);
+  }
+
   /** Adds {@code median(a) / median(b)} with its goal (at most {@code goal}). */
   BenchReport ratio(String a, String b, double goal) {
     double r = timings.median(a) / timings.median(b);
@@ -35,7 +46,34 @@ final class BenchReport {
         .put("goal_at_most", goal).put("met", met);
     text.add(String.format(Locale.ROOT, "    %-70s %5.2fx  (goal <= %.2fx: %s)", a + " / " + b, r, goal,
         met ? "met" : "MISSED"));
+    goal(a + " / " + b, r, "x", goal);
     return this;
+  }
+
+  /** Adds {@code median(a) - median(b)} in seconds with its goal (at most {@code goalSeconds}). */
+  BenchReport difference(String a, String b, double goalSeconds) {
+    double d = timings.median(a) - timings.median(b);
+    boolean met = d <= goalSeconds;
+    json.withArray("differences").addObject().put("minuend", a).put("subtrahend", b).put("seconds", round(d))
+        .put("goal_at_most_seconds", goalSeconds).put("met", met);
+    text.add(String.format(Locale.ROOT, "    %-70s %+5.3fs (goal <= %.3fs: %s)", a + " - " + b, d, goalSeconds,
+        met ? "met" : "MISSED"));
+    goal(a + " - " + b, d, "s", goalSeconds);
+    return this;
+  }
+
+  /** Adds a measured {@code value} (in {@code unit}) that must be at most {@code goal}, e.g. a peak RSS. */
+  BenchReport atMost(String what, double value, String unit, double goal) {
+    text.add(String.format(Locale.ROOT, "    %-70s %7.1f %s (goal <= %.0f %s: %s)", what, value, unit, goal, unit,
+        value <= goal ? "met" : "MISSED"));
+    goal(what, value, unit, goal);
+    return this;
+  }
+
+  /** Every goal of this report, in one shape ({@code what, value, unit, goal_at_most, met}) for {@code bench all}. */
+  private void goal(String what, double value, String unit, double goal) {
+    json.withArray("goals").addObject().put("what", what).put("value", round(value)).put("unit", unit)
+        .put("goal_at_most", goal).put("met", value <= goal);
   }
 
   private static double round(double d) {

@@ -9,9 +9,7 @@ import io.imgtrust.core.metadata.HashAlgorithm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -54,9 +52,10 @@ final class ChunkVerifier {
       ls.add(extra);
     }
     long total;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (Holes.Opened f = Holes.open(file, false)) {
+      FileChannel ch = f.channel;
       try {
-        total = new FanOut(ls, DigestPlan.CHUNK_SIZE, 8).run(ch);
+        total = new FanOut(ls, DigestPlan.CHUNK_SIZE, 8).run(ch, f.holes);
       } catch (Mismatch m) {
         throw ChunkMismatch.at(file, firstBad(ch, expected, bad.first(), done));
       } catch (IOException | RuntimeException e) {
@@ -135,7 +134,15 @@ final class ChunkVerifier {
 
     @Override
     public void accept(long index, ByteBuffer data) throws Mismatch {
-      byte[] got = ZeroChunks.leaf(data, md);
+      check(index, ZeroChunks.leaf(data, md));
+    }
+
+    @Override
+    public void acceptHole(long index, int length) throws Mismatch {
+      check(index, ZeroChunks.holeLeaf(length, md));
+    }
+
+    private void check(long index, byte[] got) throws Mismatch {
       if (index >= expected.size() || !MessageDigest.isEqual(got, expected.get((int) index).asBytes())) {
         if (index < expected.size()) {
           bad.add(index);

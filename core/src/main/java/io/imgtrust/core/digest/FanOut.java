@@ -36,6 +36,15 @@ final class FanOut {
    * {@link InterruptedIOException} and the thread's interrupt status is set again.
    */
   long run(ReadableByteChannel in) throws Exception {
+    return run(in, Holes.NONE);
+  }
+
+  /**
+   * Like {@link #run(ReadableByteChannel)}; a buffer that {@code holes} shows to be wholly a hole of {@code in} (then a
+   * {@link java.nio.channels.FileChannel} read from its position 0) is not read: the lanes get
+   * {@link Lane#acceptHole} for it.
+   */
+  long run(ReadableByteChannel in, Holes holes) throws Exception {
     BlockingQueue<Slot> free = new ArrayBlockingQueue<>(slots);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<BlockingQueue<Slot>> queues = new ArrayList<>();
@@ -50,7 +59,7 @@ final class FanOut {
     }
     long total = 0;
     try {
-      total = read(in, free, queues, failure);
+      total = read(in, holes, free, queues, failure);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure.compareAndSet(null, new InterruptedIOException("read interrupted"));
@@ -76,7 +85,7 @@ final class FanOut {
     return total;
   }
 
-  private long read(ReadableByteChannel in, BlockingQueue<Slot> free, List<BlockingQueue<Slot>> queues,
+  private long read(ReadableByteChannel in, Holes holes, BlockingQueue<Slot> free, List<BlockingQueue<Slot>> queues,
       AtomicReference<Throwable> failure) throws IOException, InterruptedException {
     long total = 0;
     int allocated = 0;
@@ -88,7 +97,9 @@ final class FanOut {
       } else if (s == null) {
         s = free.take();
       }
-      int n = fill(in, s.buf);
+      int n = skipHole(in, holes, total);
+      s.hole = n > 0;
+      n = s.hole ? n : fill(in, s.buf);
       if (n == 0) {
         free.add(s);
         break;
@@ -121,6 +132,20 @@ final class FanOut {
     }
   }
 
+  /** The length of the buffer at {@code pos} if it is wholly a hole (then skipped in {@code in}), else 0. */
+  private int skipHole(ReadableByteChannel in, Holes holes, long pos) throws IOException {
+    if (holes == Holes.NONE) {
+      return 0;
+    }
+    java.nio.channels.FileChannel ch = (java.nio.channels.FileChannel) in;
+    long len = Math.min(bufferSize, ch.size() - pos);
+    if (len <= 0 || !holes.hole(pos, pos + len)) {
+      return 0;
+    }
+    ch.position(pos + len);
+    return (int) len;
+  }
+
   private static int fill(ReadableByteChannel in, ByteBuffer bb) throws IOException {
     bb.clear();
     while (bb.hasRemaining()) {
@@ -139,7 +164,11 @@ final class FanOut {
     for (Slot s = take(q); s != END; s = take(q)) {
       try {
         if (failure.get() == null) {
-          lane.accept(s.index, s.buf.duplicate().position(0).limit(s.len));
+          if (s.hole) {
+            lane.acceptHole(s.index, s.len);
+          } else {
+            lane.accept(s.index, s.buf.duplicate().position(0).limit(s.len));
+          }
         }
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
@@ -194,6 +223,7 @@ final class FanOut {
     final AtomicInteger pending = new AtomicInteger();
     long index;
     int len;
+    boolean hole;
 
     Slot(ByteBuffer buf) {
       this.buf = buf;

@@ -7,12 +7,9 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.hash.HashCode;
 import io.imgtrust.core.metadata.HashAlgorithm;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -51,8 +48,21 @@ public final class ImageDigester {
 
   /** Digests a file, opened read-only without following a final symbolic link. */
   public ImageDigests digest(Path file, DigestPlan plan) throws java.io.IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      return digest(ch, plan);
+    try (Holes.Opened f = Holes.open(file, false)) {
+      return run(f.channel, f.holes, plan, List.of());
+    }
+  }
+
+  /**
+   * Digests {@code source} (a final symbolic link is followed) and writes the same bytes into {@code sink}, which reads
+   * never-written blocks as zeros (e.g. a new {@code FileSink}): all-zero blocks of {@link ImageSink#zeroBlockSize}
+   * are left out, and holes of the source are neither read nor written. In one read; writing overlaps with hashing.
+   * The caller finishes the sink (size, fsync).
+   */
+  public ImageDigests digestInto(Path source, DigestPlan plan, ImageSink sink, CopyProgress progress, long total)
+      throws java.io.IOException {
+    try (Holes.Opened f = Holes.open(source, true)) {
+      return run(f.channel, f.holes, plan, List.of(new SinkLane(sink, total, progress)));
     }
   }
 
@@ -65,10 +75,19 @@ public final class ImageDigester {
     return digestAndCopy(in, plan, out, CopyProgress.NONE, 0);
   }
 
+  /**
+   * Like {@link #digestInto(Path, DigestPlan, ImageSink, CopyProgress, long)} for a stream (a download): every byte
+   * is read and hashed; all-zero blocks of {@link ImageSink#zeroBlockSize} are not written.
+   */
+  public ImageDigests digestInto(ReadableByteChannel in, DigestPlan plan, ImageSink sink, CopyProgress progress,
+      long total) throws java.io.IOException {
+    return run(in, Holes.NONE, plan, List.of(new SinkLane(sink, total, progress)));
+  }
+
   /** Like {@link #digestAndCopy(ReadableByteChannel, DigestPlan, WritableByteChannel)}, reporting progress. */
   public ImageDigests digestAndCopy(ReadableByteChannel in, DigestPlan plan, WritableByteChannel out,
       CopyProgress progress, long total) throws java.io.IOException {
-    return run(in, plan, List.of(new CopyLane(out, progress, total)));
+    return run(in, Holes.NONE, plan, List.of(new CopyLane(out, progress, total)));
   }
 
   /**
@@ -76,10 +95,11 @@ public final class ImageDigester {
    * thread ends the read with {@link java.io.InterruptedIOException}, keeping the interrupt status.
    */
   public ImageDigests digest(ReadableByteChannel in, DigestPlan plan) throws java.io.IOException {
-    return run(in, plan, List.of());
+    return run(in, Holes.NONE, plan, List.of());
   }
 
-  private ImageDigests run(ReadableByteChannel in, DigestPlan plan, List<Lane> extra) throws java.io.IOException {
+  private ImageDigests run(ReadableByteChannel in, Holes holes, DigestPlan plan, List<Lane> extra)
+      throws java.io.IOException {
     Map<HashAlgorithm, WholeLane> wholeLanes = new EnumMap<>(HashAlgorithm.class);
     List<Lane> lanes = new ArrayList<>();
     for (HashAlgorithm a : plan.whole()) {
@@ -96,7 +116,7 @@ public final class ImageDigester {
     lanes.addAll(extra);
     long total;
     try {
-      total = new FanOut(lanes, DigestPlan.CHUNK_SIZE, SLOTS).run(in);
+      total = new FanOut(lanes, DigestPlan.CHUNK_SIZE, SLOTS).run(in, holes);
     } catch (java.io.IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -181,6 +201,11 @@ public final class ImageDigester {
     @Override
     public void accept(long index, ByteBuffer data) {
       leaves.put(index, HashCode.fromBytes(ZeroChunks.leaf(data, md)));
+    }
+
+    @Override
+    public void acceptHole(long index, int length) {
+      leaves.put(index, HashCode.fromBytes(ZeroChunks.holeLeaf(length, md)));
     }
 
     @Override

@@ -17,6 +17,14 @@ interface Lane {
    */
   void accept(long index, ByteBuffer data) throws Exception;
 
+  /**
+   * Consumes buffer {@code index} when the file has a hole over all of it: {@code length} bytes that read as zeros
+   * and were not read. Default: {@link #accept} of that many zeros.
+   */
+  default void acceptHole(long index, int length) throws Exception {
+    accept(index, ZeroChunks.zeros(length));
+  }
+
   /** Called once after the last buffer, only if no lane or the reader failed. */
   void finish() throws Exception;
 }

@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Chunk leaves of a file by memory-mapping it: each core hashes its own chunks straight from the page cache, with no
- * reader thread and no copy. For rechecks, where nothing is written. The file is opened read-only without following
+ * reader thread and no copy. A chunk that is wholly a hole in the file (it reads as zeros) is neither mapped nor read. For rechecks, where nothing is written. The file is opened read-only without following
  * a symbolic link; a file that shrinks while mapped fails with an {@link IOException} (not a crash).
  */
 public final class MappedChunkHasher {
@@ -34,15 +32,15 @@ public final class MappedChunkHasher {
 
   /** The chunk leaves of {@code file} (no whole-file digests). Interrupting the caller cancels the pass. */
   public ImageDigests chunks(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      long size = ch.size();
+    try (Holes.Opened opened = Holes.open(file, false)) {
+      long size = opened.channel.size();
       int n = (int) ((size + DigestPlan.CHUNK_SIZE - 1) / DigestPlan.CHUNK_SIZE);
       HashCode[] leaves = new HashCode[n];
       AtomicReference<Throwable> failure = new AtomicReference<>();
       List<Thread> threads = new ArrayList<>();
       for (int lane = 0; lane < lanes; lane++) {
         int first = lane;
-        Thread t = new Thread(() -> hashLane(ch, size, first, leaves, failure), "imgtrust-chunks");
+        Thread t = new Thread(() -> hashLane(opened, size, first, leaves, failure), "imgtrust-chunks");
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -58,7 +56,8 @@ public final class MappedChunkHasher {
     }
   }
 
-  private void hashLane(FileChannel ch, long size, int first, HashCode[] leaves, AtomicReference<Throwable> failure) {
+  private void hashLane(Holes.Opened f, long size, int first, HashCode[] leaves,
+      AtomicReference<Throwable> failure) {
     MessageDigest md = HashAlgorithm.SHA256.newDigest();
     try {
       for (int i = first; i < leaves.length && failure.get() == null; i += lanes) {
@@ -66,7 +65,12 @@ public final class MappedChunkHasher {
           throw new InterruptedIOException("chunk hashing cancelled");
         }
         long pos = (long) i * DigestPlan.CHUNK_SIZE;
-        MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, pos, Math.min(DigestPlan.CHUNK_SIZE, size - pos));
+        int len = (int) Math.min(DigestPlan.CHUNK_SIZE, size - pos);
+        if (f.holes.hole(pos, pos + len)) {
+          leaves[i] = HashCode.fromBytes(ZeroChunks.holeLeaf(len, md));
+          continue;
+        }
+        MappedByteBuffer m = f.channel.map(FileChannel.MapMode.READ_ONLY, pos, len);
         leaves[i] = HashCode.fromBytes(ZeroChunks.leaf(m, md));
       }
     } catch (Throwable t) {

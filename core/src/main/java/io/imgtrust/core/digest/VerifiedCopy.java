@@ -6,7 +6,6 @@ import com.google.common.hash.HashCode;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -59,7 +58,7 @@ public final class VerifiedCopy {
    */
   public CopyReport into(ImageSink sink) throws ImageTrustException {
     long t0 = System.nanoTime();
-    WriterLane writer = new WriterLane(sink, size, progress);
+    SinkLane writer = new SinkLane(sink, size, progress);
     ImageTrustException failure = null;
     try {
       long read = ChunkVerifier.create().verifyWith(file, chunks, writer, reportFailures);
@@ -78,63 +77,5 @@ public final class VerifiedCopy {
     }
     return new CopyReport(writer.read, writer.written, chunks.size(), (System.nanoTime() - t0) / 1_000_000,
         failure);
-  }
-
-  /** Hands buffers to the sink in order, skipping all-zero blocks where the sink allows it. */
-  private static final class WriterLane implements Lane {
-    private final ImageSink sink;
-    private final long total;
-    private final CopyProgress progress;
-    private final int block;
-    private final ByteBuffer zeros;
-    long written;
-    long read;
-
-    WriterLane(ImageSink sink, long total, CopyProgress progress) {
-      this.sink = sink;
-      this.total = total;
-      this.progress = progress;
-      this.block = sink.zeroBlockSize();
-      this.zeros = block > 0 ? ByteBuffer.allocateDirect(block) : null;
-    }
-
-    @Override
-    public boolean wants(long index) {
-      return true;
-    }
-
-    @Override
-    public void accept(long index, ByteBuffer data) throws IOException {
-      long base = index * DigestPlan.CHUNK_SIZE;
-      int end = data.limit();
-      if (block == 0) {
-        write(data, 0, end, base);
-      } else {
-        int runStart = -1;
-        for (int pos = 0; pos < end; pos += block) {
-          int len = Math.min(block, end - pos);
-          boolean zero = data.slice(pos, len).mismatch(zeros.slice(0, len)) == -1;
-          if (!zero && runStart < 0) {
-            runStart = pos;
-          } else if (zero && runStart >= 0) {
-            write(data, runStart, pos, base);
-            runStart = -1;
-          }
-        }
-        if (runStart >= 0) {
-          write(data, runStart, end, base);
-        }
-      }
-      read = base + end;
-      progress.update(Math.min(total, read), total);
-    }
-
-    private void write(ByteBuffer data, int from, int to, long base) throws IOException {
-      sink.write(data.slice(from, to - from), base + from);
-      written += to - from;
-    }
-
-    @Override
-    public void finish() {}
   }
 }

@@ -17,6 +17,20 @@ final class ZeroChunks {
 
   private ZeroChunks() {}
 
+  /** {@code length} zeros (at most a chunk), a read-only view of its own. */
+  static ByteBuffer zeros(int length) {
+    return ZEROS.duplicate().limit(length);
+  }
+
+  /** The SHA-256 leaf of {@code length} zeros (a chunk over a hole), hashed only when shorter than a chunk. */
+  static byte[] holeLeaf(int length, java.security.MessageDigest md) {
+    if (length == DigestPlan.CHUNK_SIZE) {
+      return DIGEST.get().clone();
+    }
+    md.update(zeros(length));
+    return md.digest();
+  }
+
   /** The SHA-256 leaf of {@code data} (position to limit), without hashing when it is a full all-zero chunk. */
   static byte[] leaf(ByteBuffer data, java.security.MessageDigest md) {
     if (data.remaining() == DigestPlan.CHUNK_SIZE && data.mismatch(ZEROS.duplicate()) == -1) {

@@ -11,6 +11,7 @@ import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigester;
 import io.imgtrust.core.digest.ImageDigests;
+import io.imgtrust.core.io.FileSink;
 import io.imgtrust.core.io.ImageSource;
 import io.imgtrust.core.io.SourceFailure;
 import io.imgtrust.core.metadata.ImageMetadata;
@@ -19,12 +20,8 @@ import io.imgtrust.core.signature.SignatureVerifier;
 import io.imgtrust.core.trust.TrustStore;
 import io.imgtrust.core.trust.TrustedSigner;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -94,8 +91,9 @@ public final class ImageVerifier {
   }
 
   /**
-   * Verifies {@code source} while copying it to {@code target} (created new, mode 0600), in one read. On any
-   * failure {@code target} is removed. The caller fsyncs and renames {@code target}.
+   * Verifies {@code source} while copying it to {@code target} (created new, mode 0600, sparse: all-zero blocks and
+   * holes of the source are left as holes), in one read, and fsyncs it. On any failure {@code target} is removed.
+   * The caller renames {@code target}.
    */
   public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target)
       throws ImageTrustException {
@@ -106,7 +104,8 @@ public final class ImageVerifier {
   public VerificationReport verifyCopy(Path source, ImageMetadata meta, DigestPlan extra, Path target,
       io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
     checkSize(source, meta.size(), size(source));
-    return verifyCopy(new FileSource(source), meta, extra, target, progress);
+    return copyVerified(meta, extra, target, source.toString(),
+        (plan, sink) -> digester.digestInto(source, plan, sink, progress, meta.size()));
   }
 
   /**
@@ -116,51 +115,46 @@ public final class ImageVerifier {
    */
   public VerificationReport verifyCopy(ImageSource source, ImageMetadata meta, DigestPlan extra, Path target,
       io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
-    FileChannel out;
+    return copyVerified(meta, extra, target, source.describe(), (plan, sink) -> {
+      try (ReadableByteChannel in = open(source)) {
+        return digester.digestInto(in, plan, sink, progress, meta.size());
+      }
+    });
+  }
+
+  /** Reads the image once, computing a plan's digests and writing the bytes into a sink. */
+  @FunctionalInterface
+  private interface CopyRun {
+    ImageDigests run(DigestPlan plan, FileSink sink) throws IOException;
+  }
+
+  private static ReadableByteChannel open(ImageSource source) throws SourceFailure {
     try {
-      out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      return source.open();
+    } catch (ImageTrustException e) {
+      throw new SourceFailure(e);
+    }
+  }
+
+  private VerificationReport copyVerified(ImageMetadata meta, DigestPlan extra, Path target, String what,
+      CopyRun copy) throws ImageTrustException {
+    FileSink out;
+    try {
+      out = FileSink.create(target);
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot create " + target + ": " + IoErrors.describe(e), e);
     }
-    try (FileChannel o = out; ReadableByteChannel in = source.open()) {
-      VerificationReport r = verify(meta, extra, plan -> digester.digestAndCopy(in, plan, o, progress,
-          meta.size()), source.describe());
-      o.force(true);
+    try (FileSink o = out) {
+      VerificationReport r = verify(meta, extra, plan -> copy.run(plan, o), what);
+      o.finish(r.digests().bytesHashed());
       return r;
-    } catch (SourceFailure e) {
-      deleteQuietly(target);
-      throw e.failure();
     } catch (IOException e) {
       deleteQuietly(target);
-      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot copy " + source.describe() + " to " + target + ": "
+      throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot copy " + what + " to " + target + ": "
           + IoErrors.describe(e), e);
     } catch (ImageTrustException | RuntimeException e) {
       deleteQuietly(target);
       throw e;
-    }
-  }
-
-  /** A local file as a source. */
-  private static final class FileSource implements ImageSource {
-    private final Path file;
-
-    FileSource(Path file) {
-      this.file = file;
-    }
-
-    @Override
-    public ReadableByteChannel open() throws ImageTrustException {
-      try {
-        return FileChannel.open(file, StandardOpenOption.READ);
-      } catch (IOException e) {
-        throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot read " + file + ": " + IoErrors.describe(e), e);
-      }
-    }
-
-    @Override
-    public String describe() {
-      return file.toString();
     }
   }
 

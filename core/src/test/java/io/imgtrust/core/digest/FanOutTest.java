@@ -381,4 +381,49 @@ class FanOutTest {
     assertSawInOrder(slow, data, 10, i -> true);
     assertSawInOrder(fast, data, 10, i -> true);
   }
+
+  @Test
+  void run_fileWithHoles_holeBuffersReachLanesWithoutARead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    int c = DigestPlan.CHUNK_SIZE;
+    java.nio.file.Path f = HolesTest.sparse(dir.resolve("f"), 4, 1);
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    Lane lane = new Lane() {
+      @Override
+      public boolean wants(long index) {
+        return true;
+      }
+
+      @Override
+      public void accept(long index, ByteBuffer data) {
+        seen.add("read " + index + " " + data.remaining() + " " + data.get(4321));
+      }
+
+      @Override
+      public void acceptHole(long index, int length) {
+        seen.add("hole " + index + " " + length);
+      }
+
+      @Override
+      public void finish() {}
+    };
+
+    long total;
+    try (Holes.Opened o = Holes.open(f, false)) {
+      total = new FanOut(List.of(lane), c, 2).run(o.channel, o.holes);
+    }
+
+    assertThat(total).isEqualTo(4L * c);
+    assertThat(seen).containsExactly("hole 0 " + c, "read 1 " + c + " 1", "hole 2 " + c, "hole 3 " + c);
+  }
+
+  @Test
+  void acceptHole_byDefault_acceptsThatManyZeros() throws Exception {
+    RecordingLane lane = new RecordingLane();
+
+    lane.acceptHole(3, 1000);
+
+    assertThat(lane.indices).containsExactly(3L);
+    assertThat(lane.buffers.get(0)).isEqualTo(new byte[1000]);
+  }
 }

@@ -530,4 +530,37 @@ class ImageDigesterTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void digest_fileWithHoles_sameDigestsAsTheSameBytesWithoutHoles() throws Exception {
+    Path sparse = HolesTest.sparse(dir.resolve("sparse"), 3, 1);
+    Path dense = Files.write(dir.resolve("dense"), Files.readAllBytes(sparse));
+    DigestPlan plan = DigestPlan.withChunks(Set.of(HashAlgorithm.SHA256, HashAlgorithm.SHA512));
+
+    ImageDigests got = ImageDigester.create().digest(sparse, plan);
+    ImageDigests want = ImageDigester.create().digest(dense, plan);
+
+    assertThat(got.chunks()).isEqualTo(want.chunks());
+    assertThat(got.whole(HashAlgorithm.SHA512)).isEqualTo(want.whole(HashAlgorithm.SHA512));
+    assertThat(got.bytesHashed()).isEqualTo(3L * CHUNK_SIZE);
+  }
+
+  @Test
+  void digestInto_zeroBlocksAndHoles_leftOutOfTheSinkDataWritten() throws Exception {
+    Path sparse = HolesTest.sparse(dir.resolve("sparse"), 3, 1);
+    Path dense = Files.write(dir.resolve("dense"), Files.readAllBytes(sparse));
+    List<Long> offsets = new ArrayList<>();
+    ImageSink sink = (data, offset) -> {
+      offsets.add(offset);
+      data.position(data.limit());
+    };
+
+    ImageDigests d = ImageDigester.create().digestInto(dense, DigestPlan.withChunks(Set.of()), sink,
+        CopyProgress.NONE, 3L * CHUNK_SIZE);
+    ImageDigester.create().digestInto(sparse, DigestPlan.withChunks(Set.of()), sink, CopyProgress.NONE,
+        3L * CHUNK_SIZE);
+
+    assertThat(offsets).containsExactly((long) CHUNK_SIZE, (long) CHUNK_SIZE);
+    assertThat(d.bytesHashed()).isEqualTo(3L * CHUNK_SIZE);
+  }
 }

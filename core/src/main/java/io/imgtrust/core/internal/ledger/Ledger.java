@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ledger {
   private static final Logger log = LoggerFactory.getLogger(Ledger.class);
-  private static final int MAX_BYTES = 64 << 20;
+  /** Bounds a record read; a 4 TiB image (1 Mi chunks, hex leaves) needs about 70 MiB. */
+  private static final int MAX_BYTES = 128 << 20;
   private static final String SUFFIX = ".json";
 
   private final Path dir;
