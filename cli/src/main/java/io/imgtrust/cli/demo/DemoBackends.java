@@ -13,12 +13,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The demo's backend story: spawn through every backend that runs without extra services (flat, qcow2, ploop),
- * boot the qcow2 instance where libvirtd is reachable, then rot the cached base and show each backend refusing it,
+ * The demo's backend story: spawn through each backend given (flat, qcow2, ploop, and lvm and rbd where their
+ * services were started), boot the qcow2 instance where libvirtd is reachable, then rot the cached base and show each backend refusing it,
  * the quarantine, and a refill that works again. Everything goes through one {@link ImgtrustHost}.
  */
 final class DemoBackends {
-  static final List<String> TYPES = List.of("flat", "qcow2", "ploop");
   private static final long SIZE = 64L << 20;
 
   private final ImgtrustHost host;
@@ -37,8 +36,8 @@ final class DemoBackends {
     return Spawn.of(instance, meta.id()).withImagesType(type);
   }
 
-  void run(boolean boot) throws Exception {
-    for (String type : TYPES) {
+  void run(List<String> types, boolean boot) throws Exception {
+    for (String type : types) {
       PreparedDisk d = host.prepare(spawn("demo-" + type, type).withSize(SIZE)).disk();
       step.accept("spawn " + type + ": " + d.target() + " (" + d.report().get("verified") + ")");
       if (type.equals("qcow2")) {
@@ -51,7 +50,7 @@ final class DemoBackends {
     if (boot) {
       boot();
     }
-    for (String type : TYPES) {
+    for (String type : types) {
       refuse(type);
     }
   }

@@ -8,7 +8,6 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
-import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.core.config.ImgtrustConfig;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigester;
@@ -32,6 +31,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -64,6 +64,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-backends", description = "Stop after the cache story (no spawns; needs no qemu-img).")
   boolean noBackends;
 
+  @Mixin DemoServices services;
+
+  private DemoConfig configs;
+
   private final List<String> steps = new ArrayList<>();
   private PrintStream say = System.out;
 
@@ -88,6 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
     step("verify tampered copy: refused with " + refused.reason() + " (exit " + refused.reason().exitCode()
         + "): " + refused.getMessage());
     cacheStory(config, image, GlanceMetadata.read(meta));
+    services.skipped().forEach(why -> step("skipped: " + why));
     ObjectNode o = Output.ok().put("dir", d.toString());
     steps.forEach(o.putArray("steps")::add);
     root.output().success(o, List.of("demo OK; files are in " + d));
@@ -102,8 +107,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void cacheStory(ImgtrustHost host, Path image, ImageMetadata meta) throws Exception {
     ImageCache cache = host.cache();
-    CacheEntry e = cache.add(image, meta);
-    step("cache add: " + e.file() + " filled (verified while copied), read-only, record sealed with the host key");
+    CacheEntry e = services.glance == null ? cache.add(image, meta)
+        : new DemoGlanceStory(host, services, this::step).fetch(image, meta);
+    step("cache " + (services.glance == null ? "add" : "fetch") + ": " + e.file() + " filled (verified while "
+        + "copied), read-only, record sealed with the host key");
     step("cache verify: OK, " + cache.verify(meta.id()).bytesHashed() + " bytes rechecked chunk by chunk");
     long offset = rot(e.file());
     step("bit rot: one bit flipped at offset " + offset + " of the cache file (size and mtime unchanged)");
@@ -121,7 +128,10 @@ public final class DemoCommand implements Callable<Integer> {
     step("cache add again: refilled from the download; cache verify OK, " + cache.verify(meta.id()).bytesHashed()
         + " bytes");
     if (!noBackends) {
-      new DemoBackends(host, image, meta, this::step).run(!noBoot && libvirtReachable());
+      new DemoBackends(host, image, meta, this::step).run(services.backends(), !noBoot && libvirtReachable());
+      if (services.cephConf != null) {
+        new DemoRbdClone(configs, image, meta, this::step).run();
+      }
     }
   }
 
@@ -156,13 +166,9 @@ public final class DemoCommand implements Callable<Integer> {
     step("image: " + image + " (" + sizeMib + " MiB), signed RSA-PSS/SHA-256 by imgtrust sign");
     writeMetadata(meta, Files.size(image), digests, sig);
     step("metadata: " + meta + " (Glance v2 image JSON with checksum, os_hash_value and img_signature*)");
-    Path conf = d.resolve("imgtrust.conf");
-    // A demo choice: cache files stay removable (rm -rf of the demo directory); production keeps the default, true.
-    Files.writeString(conf, String.join("\n", "[DEFAULT]", "instances_path = " + d.resolve("instances"), "",
-        "[image_cache]", "immutable_files = false", "", "[verification]", "verify_signatures = true", "certificates_dir = " + certs,
-        "trusted_certs_dir = " + trusted, "host_key_file = " + d.resolve("host.key"), ""));
-    step("config: " + conf);
-    return ConfigLoader.load(conf);
+    ImgtrustConfig config = (this.configs = new DemoConfig(d, certs, trusted, services)).write("", "import");
+    step("config: " + configs.file(""));
+    return config;
   }
 
   private void writeImage(Path image) throws IOException {
