@@ -1,16 +1,20 @@
 package io.imgtrust.backend.rbd;
 
+import com.ceph.rbd.RbdException;
+import com.ceph.rbd.RbdImage;
 import com.google.common.util.concurrent.Striped;
 import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.digest.CopyReport;
+import io.imgtrust.core.config.Key;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
 import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.VerifiedImport;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -32,11 +36,14 @@ public final class RbdBackend implements ImageBackend {
   private final BackendContext ctx;
   private final RbdSettings settings;
   private final CephCluster cluster;
+  /** Present in clone mode. */
+  private final Optional<ClusterKey> clusterKey;
 
-  RbdBackend(BackendContext ctx, RbdSettings settings) {
+  RbdBackend(BackendContext ctx, RbdSettings settings, Optional<ClusterKey> clusterKey) {
     this.ctx = ctx;
     this.settings = settings;
     this.cluster = new CephCluster(settings);
+    this.clusterKey = clusterKey;
   }
 
   /** The RBD image name of an instance's disk, as Nova names it: {@code <instance>_<disk>}. */
@@ -53,17 +60,67 @@ public final class RbdBackend implements ImageBackend {
     RbdPool pool = cluster.pool();
     Lock lock = DISKS.get(name);
     lock.lock();
-    CopyReport copied;
+    Map<String, Object> rep;
     try {
-      copied = RbdImport.run(pool, name, size, imp::into);
+      rep = clusterKey.isPresent() ? clone(pool, imp, name, size) : new LinkedHashMap<>(imp.report(
+          RbdImport.run(pool, name, size, imp::into)));
     } finally {
       lock.unlock();
     }
-    Map<String, Object> rep = new LinkedHashMap<>(imp.report(copied));
     rep.put("virtual_size", size);
     rep.put("rbd_image", pool.spec(name));
     String xml = DiskXml.rbd(pool.spec(name), cluster.monitors(), settings.user, secret, "vda");
     return PreparedDisk.of(xml, pool.spec(name), rep);
+  }
+
+  /** Clone mode: the image's verified base (made and sealed now if needed), then a clone of its snapshot. */
+  private Map<String, Object> clone(RbdPool pool, VerifiedImport imp, String name, long size)
+      throws ImageTrustException {
+    VerifiedBases bases = new VerifiedBases(pool, clusterKey.get(),
+        Duration.ofSeconds(ctx.config().number(Key.LOCK_TIMEOUT_SECONDS)), settings.recheckAlways);
+    VerifiedBases.Base base = bases.ensure(imp.entry(), imp::into);
+    if (base.unverified()) {
+      // warn mode: the copy failed verification, so it is no base; it becomes this disk as an import would
+      RbdImport.build(pool, name, tmp -> pool.rename(base.name, tmp));
+      resize(pool, name, size);
+      return new LinkedHashMap<>(imp.report(base.built.get()));
+    }
+    RbdImport.build(pool, name, tmp -> {
+      pool.cloneOf(base.name, VerifiedBases.SNAPSHOT, tmp);
+      resize(pool, tmp, size);
+      return null;
+    });
+    Map<String, Object> rep = new LinkedHashMap<>();
+    if (base.built.isPresent()) {
+      rep.putAll(imp.report(base.built.get()));
+      rep.put("verified", "chunks against the sealed record, while the verified base was imported");
+    } else {
+      rep.put("image_id", imp.entry().imageId());
+      rep.put("verified", "the verified base's seal under the cluster key (sealed by " + base.sealedBy
+          + (settings.recheckAlways ? "; its snapshot re-read and every chunk checked)" : "); not re-read"));
+      rep.put("check", settings.recheckAlways ? "passed" : "skipped");
+      rep.put("bytes_hashed", settings.recheckAlways ? imp.entry().record().size() : 0L);
+      rep.put("content_digest", imp.entry().record().contentDigest().toString());
+    }
+    rep.put("base", pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT);
+    return rep;
+  }
+
+  private static void resize(RbdPool pool, String image, long size) throws ImageTrustException {
+    RbdImage img = pool.open(image);
+    try {
+      if (img.stat().size < size) {
+        img.resize(size);
+      }
+    } catch (RbdException e) {
+      throw CephErrors.of("cannot resize " + pool.spec(image), e);
+    } finally {
+      try {
+        img.close();
+      } catch (RbdException e) {
+        throw CephErrors.of("cannot close " + pool.spec(image), e);
+      }
+    }
   }
 
   @Override

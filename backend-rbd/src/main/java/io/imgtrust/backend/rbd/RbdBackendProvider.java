@@ -2,11 +2,11 @@ package io.imgtrust.backend.rbd;
 
 import com.google.common.collect.ImmutableList;
 import io.imgtrust.core.ImageTrustException;
-import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.BackendOption;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.ImageBackendProvider;
+import java.util.Optional;
 
 /**
  * Provides the rbd backend ({@code images_type = rbd}). It declares Nova's {@code [libvirt]} options
@@ -29,16 +29,13 @@ public final class RbdBackendProvider implements ImageBackendProvider {
   /**
    * A new rbd backend.
    *
-   * @throws ImageTrustException {@code BAD_CONFIG} for a bad option value, or {@code [rbd] mode = clone}, which this
-   *     version does not build yet
+   * @throws ImageTrustException {@code BAD_CONFIG} for a bad option value, or in clone mode a cluster key that is
+   *     missing, too short or readable by others
    */
   @Override
   public ImageBackend create(BackendContext context) throws ImageTrustException {
     RbdSettings s = RbdSettings.from(context.settings());
-    if (s.cloneMode) {
-      throw ImageTrustException.of(Reason.BAD_CONFIG, "[rbd] mode = clone is not available in this version; use "
-          + "mode = import");
-    }
-    return new RbdBackend(context, s);
+    return new RbdBackend(context, s, s.cloneMode ? Optional.of(ClusterKey.load(s.clusterKeyFile))
+        : Optional.empty());
   }
 }

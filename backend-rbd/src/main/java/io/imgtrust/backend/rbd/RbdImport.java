@@ -37,6 +37,12 @@ final class RbdImport {
 
   private RbdImport() {}
 
+  /** Makes a temporary image (created by the step, named {@code tmp}) and returns what it reports. */
+  @FunctionalInterface
+  interface Step<T> {
+    T build(String tmp) throws ImageTrustException;
+  }
+
   /**
    * Makes image {@code name} of {@code size} bytes in {@code pool} from {@code source}.
    *
@@ -44,18 +50,28 @@ final class RbdImport {
    *     {@code CEPH_ERROR}, or whatever {@code source} threw; no temporary of this call is left
    */
   static CopyReport run(RbdPool pool, String name, long size, Source source) throws ImageTrustException {
+    return build(pool, name, tmp -> {
+      pool.create(tmp, size);
+      return fill(pool, tmp, source);
+    });
+  }
+
+  /**
+   * The skeleton every image the backend makes goes through: refuse an existing {@code name}, remove the leftovers of
+   * killed builds, let {@code step} make a fresh temporary, rename it to {@code name}; on any failure remove it.
+   */
+  static <T> T build(RbdPool pool, String name, Step<T> step) throws ImageTrustException {
     if (pool.exists(name)) {
       throw exists(pool, name, "already exists");
     }
     removeLeftovers(pool, name);
     String tmp = name + TEMPORARY + BaseEncoding.base16().lowerCase().encode(randomBytes());
-    pool.create(tmp, size);
     try {
-      CopyReport report = fill(pool, tmp, source);
+      T result = step.build(tmp);
       if (!pool.rename(tmp, name)) {
         throw exists(pool, name, "appeared meanwhile; kept");
       }
-      return report;
+      return result;
     } catch (ImageTrustException | RuntimeException e) {
       pool.removeQuietly(tmp);
       throw e;
@@ -112,7 +128,7 @@ final class RbdImport {
     }
   }
 
-  private static byte[] randomBytes() {
+  static byte[] randomBytes() {
     byte[] b = new byte[6];
     RANDOM.nextBytes(b);
     return b;

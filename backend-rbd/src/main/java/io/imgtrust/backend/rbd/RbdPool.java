@@ -21,12 +21,24 @@ final class RbdPool {
   /** 4 MiB objects. */
   static final int ORDER = 22;
 
+  private final IoCTX io;
   private final Rbd rbd;
   private final String name;
 
   RbdPool(IoCTX io, String name) {
+    this.io = io;
     this.rbd = new Rbd(io);
     this.name = name;
+  }
+
+  /** The pool's I/O context, for the librados calls rados-java lacks ({@link LibRados}). */
+  IoCTX io() {
+    return io;
+  }
+
+  /** librbd's own handle, for snapshots and clones. */
+  Rbd rbd() {
+    return rbd;
   }
 
   /** The pool's name. */
@@ -56,6 +68,15 @@ final class RbdPool {
       rbd.create(image, size, FEATURES, ORDER);
     } catch (RbdException e) {
       throw CephErrors.of("cannot create " + spec(image), e);
+    }
+  }
+
+  /** Clones {@code parent@snapshot} (protected) as {@code child} in this pool, with the default features. */
+  void cloneOf(String parent, String snapshot, String child) throws ImageTrustException {
+    try {
+      rbd.clone(parent, snapshot, io, child, FEATURES, ORDER);
+    } catch (RbdException e) {
+      throw CephErrors.of("cannot clone " + spec(parent) + "@" + snapshot + " as " + child, e);
     }
   }
 

@@ -36,6 +36,19 @@ final class CephTestCluster {
         + SOME_SECRET + "\nrbd_connect_timeout = 5\n";
   }
 
+  /** A new cluster key (32 random bytes, 0600) at {@code file}. */
+  static Path clusterKey(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, java.security.SecureRandom.getSeed(32));
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  /** The configuration lines for clone mode in {@code pool} with the cluster key {@code key}. */
+  static String cloneConfig(String pool, Path key) {
+    return config(pool) + "[rbd]\nmode = clone\ncluster_key_file = " + key + "\n";
+  }
+
   /** A new pool {@code <prefix>-<random>} of one placement group, tagged for rbd. */
   static String newPool(String prefix) throws Exception {
     String pool = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -62,6 +62,12 @@ class RbdBackendProviderTest {
   }
 
   @Test
+  void create_cloneModeWithoutClusterKey_badConfigNamingIt() throws Exception {
+    assertBadConfig("[rbd]\nmode = clone\ncluster_key_file = " + root.resolve("missing.key") + "\n",
+        "cluster_key_file");
+  }
+
+  @Test
   void load_unknownMode_badConfig() {
     ImageTrustException e = catchThrowableOfType(ImageTrustException.class,
         () -> CacheFixture.create(root, "[rbd]\nmode = copy\n"));

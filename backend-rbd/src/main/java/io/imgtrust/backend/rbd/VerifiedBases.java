@@ -1,0 +1,185 @@
+package io.imgtrust.backend.rbd;
+
+import com.ceph.rbd.RbdException;
+import com.ceph.rbd.RbdImage;
+import com.ceph.rbd.jna.RbdSnapInfo;
+import com.google.common.io.BaseEncoding;
+import com.sun.jna.ptr.LongByReference;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.cache.CacheEntry;
+import io.imgtrust.core.digest.CopyReport;
+import io.imgtrust.core.ledger.LedgerRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Clone mode's verified bases: one RBD image {@code imgtrust-base_<cache name>} per image in the pool, made once on
+ * the cluster by a verified import, with a protected snapshot {@link #SNAPSHOT} and a {@link BaseSeal} in its
+ * metadata sealed with the {@link ClusterKey}. {@link #ensure} checks an existing base's seal (no bytes read) or,
+ * under the cluster-wide {@link BaseLock}, makes it; a base whose seal fails, whose snapshot is not the sealed one,
+ * or (with {@code recheck = always}) whose snapshot's bytes differ from the record, is set aside as
+ * {@code <base>~rejected-<random>} (its clones keep working) and made again from the cache.
+ */
+final class VerifiedBases {
+  private static final Logger log = LoggerFactory.getLogger(VerifiedBases.class);
+  static final String SNAPSHOT = "imgtrust";
+  static final String PREFIX = "imgtrust-base_";
+  private final RbdPool pool;
+  private final ClusterKey key;
+  private final Duration lockWait;
+  private final boolean recheck;
+
+  VerifiedBases(RbdPool pool, ClusterKey key, Duration lockWait, boolean recheck) {
+    this.pool = pool;
+    this.key = key;
+    this.lockWait = lockWait;
+    this.recheck = recheck;
+  }
+
+  /** A base ready to clone (sealed), or one just made from bytes that failed verification in warn mode. */
+  static final class Base {
+    final String name;
+    /** The import that made it in this call; empty when it existed. */
+    final Optional<CopyReport> built;
+    final String sealedBy;
+
+    Base(String name, Optional<CopyReport> built, String sealedBy) {
+      this.name = name;
+      this.built = built;
+      this.sealedBy = sealedBy;
+    }
+
+    /** Made from bytes that failed verification (warn mode): never sealed, never cloned. */
+    boolean unverified() {
+      return built.isPresent() && built.get().failure().isPresent();
+    }
+  }
+
+  static String baseName(CacheEntry e) {
+    return PREFIX + e.name();
+  }
+
+  /** The verified base of {@code source}'s entry, made from it (the seam for any other verified source) if needed. */
+  Base ensure(CacheEntry entry, RbdImport.Source source) throws ImageTrustException {
+    String name = baseName(entry);
+    try (BaseLock held = BaseLock.acquire(pool, name, lockWait)) {
+      if (pool.exists(name)) {
+        Optional<String> sealedBy = accepted(name, entry.record());
+        if (sealedBy.isPresent()) {
+          return new Base(name, Optional.empty(), sealedBy.get());
+        }
+      }
+      CopyReport r = RbdImport.run(pool, name, entry.record().size(), source);
+      if (r.failure().isPresent()) {
+        return new Base(name, Optional.of(r), "");
+      }
+      return new Base(name, Optional.of(r), seal(name, entry.record()));
+    }
+  }
+
+  /** Who sealed the base, when it is acceptable; else sets it aside (logged) and returns empty. */
+  private Optional<String> accepted(String name, LedgerRecord record) throws ImageTrustException {
+    Optional<String> problem;
+    String sealedBy = "";
+    RbdImage image = pool.open(name);
+    try {
+      String body = metadata(image, BaseSeal.BODY_KEY);
+      Optional<BaseSeal> seal = key.verifies(body, metadata(image, BaseSeal.MAC_KEY)) ? BaseSeal.parse(body)
+          : Optional.empty();
+      if (seal.isEmpty()) {
+        problem = Optional.of("its seal does not verify under this host's cluster key (edited, unsealed, or sealed "
+            + "with another key)");
+      } else {
+        problem = seal.get().mismatch(record, snapshotId(image));
+        sealedBy = seal.get().sealedBy();
+      }
+    } finally {
+      close(image);
+    }
+    if (problem.isEmpty() && recheck) {
+      problem = BaseRecheck.mismatch(pool, name, SNAPSHOT, record);
+    }
+    if (problem.isEmpty()) {
+      return Optional.of(sealedBy);
+    }
+    String aside = name + "~rejected-" + BaseEncoding.base16().lowerCase().encode(RbdImport.randomBytes());
+    log.warn("verified base {} refused: {}; set aside as {} (clones of it keep working) and made again", pool.spec(
+        name), problem.get(), aside);
+    pool.rename(name, aside);
+    return Optional.empty();
+  }
+
+  private String seal(String name, LedgerRecord record) throws ImageTrustException {
+    RbdImage image = pool.open(name);
+    try {
+      image.snapCreate(SNAPSHOT);
+      image.snapProtect(SNAPSHOT);
+      String host = hostName();
+      BaseSeal seal = BaseSeal.of(record, snapshotId(image), host, Instant.now());
+      setMetadata(image, BaseSeal.BODY_KEY, seal.body());
+      setMetadata(image, BaseSeal.MAC_KEY, key.mac(seal.body()));
+      return seal.sealedBy();
+    } catch (RbdException e) {
+      throw CephErrors.of("cannot snapshot " + pool.spec(name), e);
+    } finally {
+      close(image);
+    }
+  }
+
+  private static long snapshotId(RbdImage image) throws ImageTrustException {
+    try {
+      for (RbdSnapInfo s : image.snapList()) {
+        if (SNAPSHOT.equals(s.name)) {
+          return s.id;
+        }
+      }
+      return -1;
+    } catch (RbdException e) {
+      throw CephErrors.of("cannot list the snapshots of " + image.getName(), e);
+    }
+  }
+
+  private static String metadata(RbdImage image, String key) throws ImageTrustException {
+    byte[] buf = new byte[64 * 1024];
+    LongByReference len = new LongByReference(buf.length);
+    int rc = LibRbd.INSTANCE.rbd_metadata_get(image.getPointer(), key, buf, len);
+    if (rc == -CephErrors.ENOENT) {
+      return "";
+    }
+    if (rc < 0) {
+      throw CephErrors.of("cannot read metadata " + key + " of " + image.getName(), rc, null);
+    }
+    int n = 0;
+    while (n < buf.length && buf[n] != 0) {
+      n++;
+    }
+    return new String(buf, 0, n, StandardCharsets.UTF_8);
+  }
+
+  private static void setMetadata(RbdImage image, String key, String value) throws ImageTrustException {
+    int rc = LibRbd.INSTANCE.rbd_metadata_set(image.getPointer(), key, value);
+    if (rc < 0) {
+      throw CephErrors.of("cannot write metadata " + key + " of " + image.getName(), rc, null);
+    }
+  }
+
+  private static void close(RbdImage image) {
+    try {
+      image.close();
+    } catch (RbdException e) {
+      log.warn("closing {} failed: {}", image.getName(), CephErrors.name(CephErrors.errno(e)));
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "unknown host";
+    }
+  }
+}
