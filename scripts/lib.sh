@@ -18,12 +18,15 @@ apt_install() {
 
 # Java 17+ and Maven are needed to build; Debian 12 ships both.
 BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
-# What the demo itself runs: qemu-img (conversion, the second opinion on every fill), prlimit, chattr.
+# What the demo itself runs: qemu-img (conversion, the second opinion on every fill), prlimit, chattr; as root
+# run-demo.sh also installs libvirt, Ceph, lvm2 and Glance (the lists below) for the services it starts.
 DEMO_PACKAGES=(qemu-utils util-linux e2fsprogs)
 # What the test suite drives for real: openssl signs independently, qemu-img inspects and converts images.
 TEST_PACKAGES=(openssl qemu-utils e2fsprogs util-linux)
 # A real libvirtd with real domains (KVM when /dev/kvm is usable, TCG otherwise).
 LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils)
+# lvm2 for the lvm backend (on this kernel without device-mapper, the tests emulate activation: scripts/lvm-emulation).
+LVM_PACKAGES=(lvm2)
 # A throwaway Ceph cluster (scripts/ceph-up.sh; the mgr reports usage, which pool quotas need), librbd for the rbd
 # backend, QEMU's and libvirt's rbd drivers.
 CEPH_PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common librbd1 librados2 qemu-block-extra libvirt-daemon-driver-storage-rbd uuid-runtime)
