@@ -44,7 +44,8 @@ final class DemoRbdClone {
     long t0 = System.nanoTime();
     PreparedDisk d = host.prepare(Spawn.of(instance, meta.id()).withImagesType("rbd").withSize(SIZE)).disk();
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    step.accept("rbd clone, host " + name + ": " + d.target() + " from " + d.report().get("base") + ", "
-        + d.report().get("bytes_hashed") + " bytes hashed, " + ms + " ms (" + d.report().get("verified") + ")");
+    Object hashed = d.report().getOrDefault("bytes_hashed", d.report().get("bytes_verified"));
+    step.accept("rbd clone, host " + name + ": " + d.target() + " from " + d.report().get("base") + ", " + hashed
+        + " bytes hashed, " + ms + " ms (" + d.report().get("verified") + ")");
   }
 }
