@@ -2,7 +2,8 @@
 # Builds imgtrust and runs `imgtrust demo`, the whole story. As root it first installs what is missing (the JDK and
 # Maven; what the demo runs: qemu-img, prlimit, chattr, libvirt, Ceph, lvm2, Glance) and starts throwaway services
 # for it on their own ports and directories, so they never touch the test suite's: a Glance v2 API (file store), a
-# one-node Ceph cluster, and an LVM volume group on a loop device. It stops them again when the demo ends.
+# one-node Ceph cluster, and an LVM volume group on a loop device; the demo installs the real libvirt hook for its
+# own configuration (and removes it). It stops them again when the demo ends.
 # As another user it runs the demo without services and says what it skipped.
 # Extra arguments go to `imgtrust demo` (see `./imgtrust demo --help`).
 set -euo pipefail
@@ -25,7 +26,9 @@ if [[ ! -e /dev/mapper/control ]]; then
   echo "run-demo: no device-mapper here; LV activation is emulated with loop devices (scripts/lvm-emulation)" >&2
   export LVM_SYSTEM_DIR="$emul/etc" PATH="$emul/bin:$PATH"
 fi
+hook=/etc/libvirt/hooks/qemu.d/50-imgtrust-demo # the demo installs it and removes it; also after a crash
 cleanup() {
+  if [[ -e $hook ]]; then rm -f "$hook"; pkill -HUP -x libvirtd || true; fi
   "$emul/loop-vg" down "$vg" "$pv_file" >/dev/null 2>&1 || true
   "$here/scripts/glance-up.sh" stop >/dev/null 2>&1 || true
   "$here/scripts/ceph-up.sh" stop >/dev/null 2>&1 || true

@@ -31,11 +31,6 @@ final class HookInstallCommand implements Callable<Integer> {
   @Option(names = "--name", defaultValue = "50-imgtrust", description = "Script name (default: ${DEFAULT-VALUE}).")
   String name;
 
-  /** A POSIX shell single-quoted word (each single quote is closed, escaped and reopened). */
-  static String quote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
-  }
-
   @Override
   public Integer call() throws Exception {
     String launcher = System.getenv("IMGTRUST_LAUNCHER");
@@ -49,14 +44,7 @@ final class HookInstallCommand implements Callable<Integer> {
     String log = Logging.file(hook.root.loadConfig(), true).orElseThrow().toString();
     Path script = hooksDir.resolve("qemu.d").resolve(name);
     Files.createDirectories(script.getParent());
-    Path configFile = hook.root.configFile();
-    String config = configFile == null ? "" : " --config " + quote(configFile.toAbsolutePath().toString());
-    String body = "#!/bin/sh\n"
-        + "# Installed by 'imgtrust hook install': checks qcow2 backing chains before every domain start.\n"
-        + "# libvirt runs it as: 50-imgtrust DOMAIN OPERATION SUBOP EXTRA, with the domain XML on stdin.\n"
-        + "# Only 'prepare begin' needs the check; every other operation passes here without starting a JVM.\n"
-        + "if [ \"$2\" != prepare ] || [ \"$3\" != begin ]; then cat >/dev/null; exit 0; fi\n"
-        + "IMGTRUST_NO_BUILD=1 exec " + quote(Path.of(launcher).toAbsolutePath().toString()) + config + " hook qemu \"$@\"\n";
+    String body = HookScript.body(Path.of(launcher), hook.root.configFile());
     AtomicFiles.write(script, body.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
     String note = "libvirtd reads new hooks only at start or on SIGHUP: run `kill -HUP $(pidof libvirtd)` or "
         + "restart libvirtd";

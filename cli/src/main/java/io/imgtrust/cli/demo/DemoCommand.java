@@ -43,10 +43,14 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run the whole story in a fresh directory: make a test CA and signing certificate, an image, "
         + "sign it, write its Glance metadata and a config, verify it, flip one byte and show the refusal; fill "
-        + "the cache, recheck it, rot one bit of the cache file and show the quarantine and the refill; spawn "
-        + "through flat, qcow2 and ploop (and boot the qcow2 instance where libvirtd is reachable); rot the base "
-        + "again and show each backend refusing it, and the refill.",
-        "Needs no root, no network and no services. Exit 0 when every step behaved as expected."})
+        + "the cache (with --glance: fetch it from Glance, verified while downloading, after a copy rotten in "
+        + "Glance's store was refused), recheck it, rot one bit of the cache file and show the quarantine and the "
+        + "refill; spawn through flat, qcow2, ploop, and lvm and rbd when --lvm-vg and --ceph-conf are given (and "
+        + "boot the qcow2 instance where libvirtd is reachable; as root, also through the real libvirt hook); rot "
+        + "the base again and show each backend refusing it, and the refill; with Ceph, two host configurations "
+        + "share one verified base in rbd clone mode.",
+        "Without options it needs no root, no network and no services; scripts/run-demo.sh starts them as root. "
+            + "Exit 0 when every step behaved as expected."})
 public final class DemoCommand implements Callable<Integer> {
   @ParentCommand Root root;
 
@@ -128,9 +132,22 @@ public final class DemoCommand implements Callable<Integer> {
     step("cache add again: refilled from the download; cache verify OK, " + cache.verify(meta.id()).bytesHashed()
         + " bytes");
     if (!noBackends) {
-      new DemoBackends(host, image, meta, this::step).run(services.backends(), !noBoot && libvirtReachable());
+      boolean boot = !noBoot && libvirtReachable();
+      new DemoBackends(host, image, meta, this::step).run(services.backends(), boot);
+      if (boot) {
+        hookStory(host, image, meta);
+      }
       if (services.cephConf != null) {
         new DemoRbdClone(configs, image, meta, this::step).run();
+      }
+    }
+  }
+
+  private void hookStory(ImgtrustHost host, Path image, ImageMetadata meta) throws Exception {
+    java.util.Optional<DemoHook> hook = DemoHook.install(configs.file(""), this::step);
+    if (hook.isPresent()) {
+      try (DemoHook h = hook.get()) {
+        h.run(host, image, meta, configs.file("").getParent());
       }
     }
   }

@@ -8,6 +8,6 @@ import org.junit.jupiter.api.Test;
 class HookInstallCommandTest {
   @Test
   void hookInstall_quote_survivesSingleQuotes() {
-    assertThat(HookInstallCommand.quote("/a b/it's")).isEqualTo("'/a b/it'\\''s'");
+    assertThat(HookScript.quote("/a b/it's")).isEqualTo("'/a b/it'\\''s'");
   }
 }
