@@ -76,9 +76,12 @@ final class DemoHook implements AutoCloseable {
     step.accept("hook: base refilled from the download");
   }
 
+  /** The hook's own message from libvirt's error (which quotes the hook's environment and argv first). */
   private static String lastLine(String s) {
     String[] lines = s.strip().split("\n");
-    return lines[lines.length - 1].strip();
+    String last = lines[lines.length - 1].strip();
+    int at = last.indexOf("imgtrust: ");
+    return at < 0 ? last : "exit status 3, " + last.substring(at);
   }
 
   private CommandResult virsh(String... args) throws ImageTrustException {
