@@ -107,6 +107,8 @@ mon data avail warn = 2
 mon data avail crit = 1
 # a client of a dead cluster would otherwise wait 300 s
 client mount timeout = 15
+# a killed client's watch on an image ends after this (default 30 s); until then librbd will not remove the image
+osd client watch timeout = 5
 
 [client]
 # clients (the tests' JVMs, rbd, qemu) get no admin socket: one per name would clash

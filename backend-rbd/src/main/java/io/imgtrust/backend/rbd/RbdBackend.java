@@ -85,9 +85,12 @@ public final class RbdBackend implements ImageBackend {
       resize(pool, name, size);
       return new LinkedHashMap<>(imp.report(base.built.get()));
     }
+    long baseSize = imp.entry().record().size();
     RbdImport.build(pool, name, tmp -> {
       pool.cloneOf(base.name, VerifiedBases.SNAPSHOT, tmp);
-      resize(pool, tmp, size);
+      if (size > baseSize) {
+        resize(pool, tmp, size);
+      }
       return null;
     });
     Map<String, Object> rep = new LinkedHashMap<>();

@@ -75,6 +75,17 @@ final class CephTestCluster {
     return out;
   }
 
+  /** The first {@code length} bytes of a prepared disk {@code pool/image}, through {@code rbd export} into {@code dir}. */
+  static byte[] readDisk(String pool, String target, int length, Path dir) throws Exception {
+    String image = target.substring(pool.length() + 1);
+    return java.util.Arrays.copyOf(Files.readAllBytes(export(pool, image, dir)), length);
+  }
+
+  /** Whether any image of {@code instance} (its disks, or their temporaries) is in the pool. */
+  static boolean anythingLeftFor(String pool, String instance) throws Exception {
+    return ls(pool).stream().anyMatch(i -> i.startsWith(instance + "_"));
+  }
+
   static String ceph(String... args) throws Exception {
     String[] cmd = new String[args.length + 1];
     cmd[0] = "ceph";

@@ -4,7 +4,6 @@ import io.imgtrust.core.spi.PreparedDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 
@@ -45,12 +44,11 @@ class RbdCloneContractIT extends io.imgtrust.core.spi.BackendContractTest {
 
   @Override
   protected byte[] readDisk(PreparedDisk disk, int length) throws Exception {
-    String image = disk.target().substring(pool.length() + 1);
-    return Arrays.copyOf(Files.readAllBytes(CephTestCluster.export(pool, image, root)), length);
+    return CephTestCluster.readDisk(pool, disk.target(), length, root);
   }
 
   @Override
   protected boolean anythingLeftFor(String instance) throws Exception {
-    return CephTestCluster.ls(pool).stream().anyMatch(i -> i.startsWith(instance + "_"));
+    return CephTestCluster.anythingLeftFor(pool, instance);
   }
 }

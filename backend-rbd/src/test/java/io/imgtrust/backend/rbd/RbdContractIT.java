@@ -2,8 +2,6 @@ package io.imgtrust.backend.rbd;
 
 import io.imgtrust.core.spi.BackendContractTest;
 import io.imgtrust.core.spi.PreparedDisk;
-import java.nio.file.Files;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -33,12 +31,11 @@ class RbdContractIT extends BackendContractTest {
 
   @Override
   protected byte[] readDisk(PreparedDisk disk, int length) throws Exception {
-    String image = disk.target().substring(pool.length() + 1);
-    return Arrays.copyOf(Files.readAllBytes(CephTestCluster.export(pool, image, root)), length);
+    return CephTestCluster.readDisk(pool, disk.target(), length, root);
   }
 
   @Override
   protected boolean anythingLeftFor(String instance) throws Exception {
-    return CephTestCluster.ls(pool).stream().anyMatch(i -> i.startsWith(instance + "_"));
+    return CephTestCluster.anythingLeftFor(pool, instance);
   }
 }

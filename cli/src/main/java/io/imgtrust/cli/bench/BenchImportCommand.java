@@ -98,7 +98,7 @@ final class BenchImportCommand implements Callable<Integer> {
     ratios.add(new String[] {jvm, qemu, "1.0"});
   }
 
-  private static Timings.Step inJvm(ImgtrustHost host, Spawn spawn) {
+  static Timings.Step inJvm(ImgtrustHost host, Spawn spawn) {
     return new Timings.Step() {
       @Override
       public void before() throws Exception {
