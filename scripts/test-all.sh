@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/lib.sh"
-apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}"
+apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}" "${LVM_PACKAGES[@]}"
 "$here/scripts/libvirt-up.sh"
 cd "$here"
 mvn -B -ntp verify "$@"

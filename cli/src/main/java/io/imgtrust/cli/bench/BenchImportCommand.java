@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.cli.Output;
 import io.imgtrust.cli.Root;
 import io.imgtrust.core.cache.CacheEntry;
-import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.core.spi.Backends;
 import io.imgtrust.host.ImgtrustHost;
@@ -38,7 +37,7 @@ final class BenchImportCommand implements Callable<Integer> {
       List<String[]> ratios = new ArrayList<>();
       try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
         for (String kind : List.of("random", "mostly-zero")) {
-          CacheEntry e = fill(host.cache(), d, kind);
+          CacheEntry e = opts.fill(host.cache(), d, kind);
           addFlat(t, host, config, e, kind, d, ratios);
           if (ploop) {
             addPloop(t, host, config, e, kind, d, ratios);
@@ -56,16 +55,6 @@ final class BenchImportCommand implements Callable<Integer> {
       root.output().success(r.json(), r.text());
       return 0;
     });
-  }
-
-  private CacheEntry fill(ImageCache cache, Path d, String kind) throws Exception {
-    Path src = d.resolve(kind + ".raw");
-    if (kind.equals("random")) {
-      BenchVerifyCommand.writeRandom(src, opts.sizeBytes());
-    } else {
-      BenchVerifyCommand.writeMostlyZero(src, opts.sizeBytes());
-    }
-    return BenchOptions.fillCache(cache, src, "bench-" + kind);
   }
 
   private static void addFlat(Timings t, ImgtrustHost host, Path config, CacheEntry e, String kind, Path d,
@@ -98,7 +87,7 @@ final class BenchImportCommand implements Callable<Integer> {
     ratios.add(new String[] {jvm, qemu, "1.0"});
   }
 
-  private static Timings.Step inJvm(ImgtrustHost host, Spawn spawn) {
+  static Timings.Step inJvm(ImgtrustHost host, Spawn spawn) {
     return new Timings.Step() {
       @Override
       public void before() throws Exception {
@@ -123,7 +112,7 @@ final class BenchImportCommand implements Callable<Integer> {
     }, List.of(argv));
   }
 
-  private static Timings.Step removeAndSync(Path out) {
+  static Timings.Step removeAndSync(Path out) {
     return () -> {
       Files.deleteIfExists(out);
       Timings.exec(List.of("sync"));
