@@ -12,6 +12,7 @@ import io.imgtrust.core.spi.Publication;
 import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.VerifiedImport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -127,6 +128,9 @@ public final class LvmBackend implements ImageBackend {
   }
 
   private void clearAndRemove(LogicalVolume lv) throws IOException, ImageTrustException {
+    if (settings.clear != VolumeClear.NONE && !Files.exists(lv.path)) {
+      vg.activate(lv);
+    }
     settings.clear.apply(lv, settings.clearBytes, ctx.runner());
     vg.remove(lv);
   }
