@@ -14,6 +14,7 @@ import io.imgtrust.core.spi.VerifiedImport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -53,8 +54,9 @@ public final class LvmBackend implements ImageBackend {
     long size = imp.targetSize();
     String name = lvName(r.instance(), r.disk());
     return lock(r.instance(), r.disk()).locked(() -> {
-      removeTemporaries(name);
-      if (vg.find(name).isPresent()) {
+      List<LogicalVolume> existing = vg.volumes();
+      removeTemporaries(existing, name);
+      if (existing.stream().anyMatch(v -> v.name.equals(name))) {
         throw ImageTrustException.of(Reason.TARGET_EXISTS, "logical volume " + vg.name() + "/" + name
             + " already exists", Map.of("target", vg.name() + "/" + name));
       }
@@ -118,8 +120,8 @@ public final class LvmBackend implements ImageBackend {
     return DiskBuild.of(ctx, instance, disk, "lvm", Publication.file());
   }
 
-  private void removeTemporaries(String name) throws IOException, ImageTrustException {
-    for (LogicalVolume lv : vg.volumes()) {
+  private void removeTemporaries(List<LogicalVolume> existing, String name) throws IOException, ImageTrustException {
+    for (LogicalVolume lv : existing) {
       if (isTemporary(lv.name, name)) {
         log.warn("removing {}/{}, left by an interrupted import", vg.name(), lv.name);
         clearAndRemove(lv);
