@@ -23,6 +23,8 @@ BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 DEMO_PACKAGES=(qemu-utils util-linux e2fsprogs)
 # What the test suite drives for real: openssl signs independently, qemu-img inspects and converts images.
 TEST_PACKAGES=(openssl qemu-utils e2fsprogs util-linux)
+# lvm2 for the lvm backend's tests and bench (real lvm2 on a loop-device PV; scripts/lvm-emulation), losetup.
+LVM_PACKAGES=(lvm2 util-linux coreutils)
 # A real libvirtd with real domains (KVM when /dev/kvm is usable, TCG otherwise).
 LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils)
 # lvm2 for the lvm backend (on this kernel without device-mapper, the tests emulate activation: scripts/lvm-emulation).

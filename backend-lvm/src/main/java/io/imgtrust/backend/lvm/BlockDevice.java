@@ -1,9 +1,12 @@
 package io.imgtrust.backend.lvm;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,22 +15,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A block device opened for writing: bytes at offsets, zeroed ranges, and a flush. Large aligned ranges are zeroed
- * with the {@code BLKZEROOUT} ioctl (the kernel zeroes them the fastest way the device allows, e.g. write-zeroes or
- * unmap where it reads back zeros, and falls back to writing zero pages itself); small or unaligned pieces are written
- * as zeros. Measured here on a loop device, 200 MiB: {@code BLKZEROOUT} 0.03-0.12 s, writing zeros 0.37-0.50 s.
- * Not thread-safe; one writer.
+ * A block device opened for writing with {@code O_DIRECT} (as {@code qemu-img -t none}: no second copy in the page
+ * cache; here 1 GiB took 1.8-2.6 s direct against 6.8-11.6 s buffered + fdatasync): bytes at offsets, zeroed ranges,
+ * and a flush. Everything is aligned to {@value #ALIGN} bytes: writes start there and are padded with zeros to it (the
+ * caller owns the padding, e.g. the tail past an image); data goes through one aligned staging buffer. Ranges of 1 MiB
+ * or more are zeroed with the {@code BLKZEROOUT} ioctl (the kernel zeroes them the fastest way the device allows,
+ * e.g. write-zeroes, and falls back to writing zero pages itself); smaller ones are written as zeros. Measured here
+ * on a loop device, 200 MiB: {@code BLKZEROOUT} 0.03-0.12 s, writing zeros 0.37-0.50 s. Not thread-safe; one writer.
  */
 final class BlockDevice implements AutoCloseable {
   /** {@code _IO(0x12, 127)} from {@code linux/fs.h}: zero a byte range {@code {offset, length}}. */
   private static final long BLKZEROOUT = 0x127f;
   /** Ranges below this are written as zeros: one ioctl per small run would cost more than the write. */
   static final long IOCTL_MIN = 1 << 20;
-  private static final int ALIGN = 4096;
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+  static final int ALIGN = 4096;
+  private static final int STAGING = 8 << 20;
 
   private final Path path;
   private final FileChannel ch;
+  private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING + ALIGN).alignedSlice(ALIGN);
+  private final ByteBuffer zeros = ByteBuffer.allocateDirect((int) IOCTL_MIN + ALIGN).alignedSlice(ALIGN);
   private int fd = -1;
 
   private BlockDevice(Path path, FileChannel ch) {
@@ -45,29 +52,36 @@ final class BlockDevice implements AutoCloseable {
     if (!Files.exists(device) || Files.isRegularFile(device) || Files.isDirectory(device)) {
       throw new IOException(device + " is not a block device");
     }
-    return new BlockDevice(device, FileChannel.open(device, StandardOpenOption.WRITE));
+    return new BlockDevice(device, FileChannel.open(device, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT));
   }
 
-  /** Writes all remaining bytes of {@code data} at {@code offset}. */
-  void write(ByteBuffer data, long offset) throws IOException {
+  /**
+   * Writes all remaining bytes of {@code data} at {@code offset} (aligned), padded with zeros to the next aligned
+   * offset, which it returns.
+   */
+  long write(ByteBuffer data, long offset) throws IOException {
+    checkArgument(offset % ALIGN == 0, "unaligned offset %s", offset);
     long pos = offset;
     while (data.hasRemaining()) {
-      pos += ch.write(data, pos);
+      int n = Math.min(data.remaining(), STAGING);
+      staging.clear().put(data.slice(data.position(), n));
+      data.position(data.position() + n);
+      while (staging.position() % ALIGN != 0) {
+        staging.put((byte) 0);
+      }
+      pos = writeFully(staging.flip(), pos);
     }
+    return pos;
   }
 
-  /** Makes {@code length} bytes from {@code offset} read back as zeros. */
+  /** Makes {@code length} bytes from {@code offset} read back as zeros; both aligned. */
   void zero(long offset, long length) throws IOException {
-    long end = offset + length;
-    long from = Math.min(end, roundUp(offset));
-    long to = Math.max(from, end / ALIGN * ALIGN);
-    if (to - from < IOCTL_MIN) {
-      writeZeros(offset, end);
+    checkArgument(offset % ALIGN == 0 && length % ALIGN == 0, "unaligned range %s+%s", offset, length);
+    if (length >= IOCTL_MIN) {
+      zeroOut(offset, length);
       return;
     }
-    writeZeros(offset, from);
-    zeroOut(from, to - from);
-    writeZeros(to, end);
+    writeFully(zeros.clear().limit((int) length), offset);
   }
 
   /** Flushes written data to the device and the device's cache ({@code fdatasync}). */
@@ -86,12 +100,12 @@ final class BlockDevice implements AutoCloseable {
     }
   }
 
-  private void writeZeros(long from, long to) throws IOException {
-    for (long pos = from; pos < to; ) {
-      ByteBuffer z = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), to - pos));
-      write(z, pos);
-      pos += z.limit();
+  private long writeFully(ByteBuffer b, long offset) throws IOException {
+    long pos = offset;
+    while (b.hasRemaining()) {
+      pos += ch.write(b, pos);
     }
+    return pos;
   }
 
   private void zeroOut(long offset, long length) throws IOException {
@@ -104,10 +118,6 @@ final class BlockDevice implements AutoCloseable {
       throw new IOException("BLKZEROOUT on " + path + " (" + offset + ", " + length + "): errno "
           + e.getErrorCode(), e);
     }
-  }
-
-  private static long roundUp(long offset) {
-    return (offset + ALIGN - 1) / ALIGN * ALIGN;
   }
 
   /** The libc calls the ioctl needs. */

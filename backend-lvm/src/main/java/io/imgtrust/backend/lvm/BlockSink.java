@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Writes an image into a block device that holds old data (an LV): the copy leaves out all-zero blocks, and this sink
- * zeroes every gap it leaves, so each byte of the device is written or zeroed exactly once. {@link #finish} zeroes
+ * Writes an image into a block device that holds old data (an LV): the copy leaves out all-zero blocks (64 KiB, at
+ * aligned offsets), and this sink zeroes every gap it leaves, so each byte of the device is written or zeroed exactly
+ * once; the image's last block is padded with zeros. {@link #finish} zeroes
  * the rest of the device past the image (the tail of a disk larger than its image) and flushes. Not thread-safe;
  * {@code VerifiedCopy} writes in ascending order from one thread.
  */
@@ -23,9 +24,7 @@ final class BlockSink implements ImageSink {
     if (offset > next) {
       device.zero(next, offset - next);
     }
-    int length = data.remaining();
-    device.write(data, offset);
-    next = offset + length;
+    next = device.write(data, offset);
   }
 
   /** Zeroes what was not written up to {@code deviceSize} and flushes the device. */

@@ -12,7 +12,9 @@ import io.imgtrust.core.spi.Publication;
 import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.VerifiedImport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -52,8 +54,9 @@ public final class LvmBackend implements ImageBackend {
     long size = imp.targetSize();
     String name = lvName(r.instance(), r.disk());
     return lock(r.instance(), r.disk()).locked(() -> {
-      removeTemporaries(name);
-      if (vg.find(name).isPresent()) {
+      List<LogicalVolume> existing = vg.volumes();
+      removeTemporaries(existing, name);
+      if (existing.stream().anyMatch(v -> v.name.equals(name))) {
         throw ImageTrustException.of(Reason.TARGET_EXISTS, "logical volume " + vg.name() + "/" + name
             + " already exists", Map.of("target", vg.name() + "/" + name));
       }
@@ -117,8 +120,8 @@ public final class LvmBackend implements ImageBackend {
     return DiskBuild.of(ctx, instance, disk, "lvm", Publication.file());
   }
 
-  private void removeTemporaries(String name) throws IOException, ImageTrustException {
-    for (LogicalVolume lv : vg.volumes()) {
+  private void removeTemporaries(List<LogicalVolume> existing, String name) throws IOException, ImageTrustException {
+    for (LogicalVolume lv : existing) {
       if (isTemporary(lv.name, name)) {
         log.warn("removing {}/{}, left by an interrupted import", vg.name(), lv.name);
         clearAndRemove(lv);
@@ -127,6 +130,9 @@ public final class LvmBackend implements ImageBackend {
   }
 
   private void clearAndRemove(LogicalVolume lv) throws IOException, ImageTrustException {
+    if (settings.clear != VolumeClear.NONE && !Files.exists(lv.path)) {
+      vg.activate(lv);
+    }
     settings.clear.apply(lv, settings.clearBytes, ctx.runner());
     vg.remove(lv);
   }

@@ -80,6 +80,11 @@ final class VolumeGroup {
     return find(to).orElseThrow(() -> ImageTrustException.of(Reason.IO_ERROR, "lvrename left no " + name + "/" + to));
   }
 
+  /** Activates {@code lv} ({@code lvchange -ay}), so that its device exists (e.g. one left by a killed lvcreate). */
+  void activate(LogicalVolume lv) throws ImageTrustException {
+    run(List.of("lvchange", "-ay", name + "/" + lv.name));
+  }
+
   /** Removes {@code lv} (forced: an active LV is removed without a question). */
   void remove(LogicalVolume lv) throws ImageTrustException {
     run(List.of("lvremove", "-f", name + "/" + lv.name));

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         + "noisy, so every round runs every command once).",
     subcommands = {BenchVerifyCommand.class, BenchCacheCommand.class, BenchImportCommand.class,
         BenchBootCommand.class, BenchStartupCommand.class, BenchMemoryCommand.class, BenchRbdCommand.class,
-        BenchAllCommand.class})
+        BenchLvmCommand.class, BenchAllCommand.class})
 public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -3,7 +3,6 @@ package io.imgtrust.cli.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.cli.Output;
 import io.imgtrust.core.cache.CacheEntry;
-import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.core.spi.Backends;
 import io.imgtrust.host.ImgtrustHost;
@@ -40,7 +39,7 @@ final class BenchImportCommand implements Callable<Integer> {
     List<String[]> ratios = new ArrayList<>();
     try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
       for (String kind : List.of("random", "mostly-zero")) {
-        CacheEntry e = fill(host.cache(), d, kind);
+        CacheEntry e = opts.fill(host.cache(), d, kind);
         addFlat(t, host, config, e, kind, d, ratios);
         if (ploop) {
           addPloop(t, host, config, e, kind, d, ratios);
@@ -56,16 +55,6 @@ final class BenchImportCommand implements Callable<Integer> {
       r.ratio(q[0], q[1], Double.parseDouble(q[2]));
     }
     return r;
-  }
-
-  private CacheEntry fill(ImageCache cache, Path d, String kind) throws Exception {
-    Path src = d.resolve(kind + ".raw");
-    if (kind.equals("random")) {
-      BenchVerifyCommand.writeRandom(src, opts.sizeBytes());
-    } else {
-      BenchVerifyCommand.writeMostlyZero(src, opts.sizeBytes());
-    }
-    return BenchOptions.fillCache(cache, src, "bench-" + kind);
   }
 
   private static void addFlat(Timings t, ImgtrustHost host, Path config, CacheEntry e, String kind, Path d,
@@ -123,7 +112,7 @@ final class BenchImportCommand implements Callable<Integer> {
     }, List.of(argv));
   }
 
-  private static Timings.Step removeAndSync(Path out) {
+  static Timings.Step removeAndSync(Path out) {
     return () -> {
       Files.deleteIfExists(out);
       Timings.exec(List.of("sync"));

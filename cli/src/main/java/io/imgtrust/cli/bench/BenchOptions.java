@@ -54,6 +54,18 @@ final class BenchOptions {
     return e;
   }
 
+  /** Writes a {@code random} or {@code mostly-zero} image of {@code --size-mib} in {@code d} and fills the cache. */
+  io.imgtrust.core.cache.CacheEntry fill(io.imgtrust.core.cache.ImageCache cache, Path d, String kind)
+      throws Exception {
+    Path src = d.resolve(kind + ".raw");
+    if (kind.equals("random")) {
+      BenchVerifyCommand.writeRandom(src, sizeBytes());
+    } else {
+      BenchVerifyCommand.writeMostlyZero(src, sizeBytes());
+    }
+    return fillCache(cache, src, "bench-" + kind);
+  }
+
   long sizeBytes() {
     return (long) sizeMib << 20;
   }
