@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     description = "Side-by-side timings against the tools a user would otherwise use (medians; this machine is "
         + "noisy, so every round runs every command once).",
     subcommands = {BenchVerifyCommand.class, BenchCacheCommand.class, BenchImportCommand.class,
-        BenchBootCommand.class})
+        BenchFetchCommand.class, BenchBootCommand.class})
 public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
