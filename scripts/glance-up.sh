@@ -22,31 +22,13 @@ E=http://127.0.0.1:$PORT
 
 die() { echo "glance-up: $*" >&2; exit 1; }
 
-running() { # the pid in $D/glance-api.pid is a live (not zombie) glance-api
-  local pid
-  pid=$(cat "$D/glance-api.pid" 2>/dev/null) || return 1
-  [[ -d /proc/$pid ]] && grep -q glance-api "/proc/$pid/cmdline" 2>/dev/null \
-    && ! ps -o stat= -p "$pid" | grep -q '^Z'
-}
+running() { pid_alive "$D/glance-api.pid" glance-api; }
 
-kill_api() {
-  if running; then
-    local pid t0=$SECONDS
-    pid=$(cat "$D/glance-api.pid")
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    while running; do
-      ((SECONDS - t0 < 10)) || kill -KILL -- "-$pid" 2>/dev/null || true
-      sleep 0.05
-    done
-  fi
-}
+kill_api() { stop_group "$D/glance-api.pid" glance-api; }
 
 stop() {
   kill_api
-  if [[ -e $D && ! -e $D/glance-api.conf && -n $(ls -A "$D") ]]; then
-    die "refusing to wipe $D: not empty and no glance-api.conf in it"
-  fi
-  rm -rf "$D"
+  wipe_dir "$D" glance-api.conf || die "not wiped"
 }
 
 write_config() {

@@ -16,27 +16,11 @@ URL=http://127.0.0.1:$PORT/v3
 
 die() { echo "keystone-up: $*" >&2; exit 1; }
 
-running() {
-  local pid
-  pid=$(cat "$D/keystone.pid" 2>/dev/null) || return 1
-  [[ -d /proc/$pid ]] && grep -q keystone-wsgi "/proc/$pid/cmdline" 2>/dev/null \
-    && ! ps -o stat= -p "$pid" | grep -q '^Z'
-}
+running() { pid_alive "$D/keystone.pid" keystone-wsgi; }
 
 stop() {
-  if running; then
-    local pid t0=$SECONDS
-    pid=$(cat "$D/keystone.pid")
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    while running; do
-      ((SECONDS - t0 < 10)) || kill -KILL -- "-$pid" 2>/dev/null || true
-      sleep 0.05
-    done
-  fi
-  if [[ -e $D && ! -e $D/keystone.conf && -n $(ls -A "$D") ]]; then
-    die "refusing to wipe $D: not empty and no keystone.conf in it"
-  fi
-  rm -rf "$D"
+  stop_group "$D/keystone.pid" keystone-wsgi
+  wipe_dir "$D" keystone.conf || die "not wiped"
 }
 
 manage() {

@@ -37,3 +37,32 @@ GLANCE_PACKAGES=(glance-api python3-glanceclient curl)
 # A real Keystone v3 for the Glance token tests (scripts/keystone-up.sh; Glance's authtoken middleware validates
 # against it: glance-up.sh with GLANCE_AUTH=keystone).
 KEYSTONE_PACKAGES=(keystone curl)
+
+# pid_alive PIDFILE NAME: the pid in PIDFILE is a live process (not a zombie: PID 1 may reap late) running NAME.
+pid_alive() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [[ -d /proc/$pid ]] && grep -q "$2" "/proc/$pid/cmdline" 2>/dev/null && ! ps -o stat= -p "$pid" | grep -q '^Z'
+}
+
+# stop_group PIDFILE NAME: SIGTERM to the process group of the pid in PIDFILE (started under setsid), SIGKILL after
+# 10 s; returns when it is gone.
+stop_group() {
+  pid_alive "$1" "$2" || return 0
+  local pid t0=$SECONDS
+  pid=$(cat "$1")
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  while pid_alive "$1" "$2"; do
+    ((SECONDS - t0 < 10)) || kill -KILL -- "-$pid" 2>/dev/null || true
+    sleep 0.05
+  done
+}
+
+# wipe_dir DIR MARKER: removes a service's throwaway directory, refusing one that is not empty and lacks MARKER.
+wipe_dir() {
+  if [[ -e $1 && ! -e $1/$2 && -n $(ls -A "$1") ]]; then
+    echo "refusing to wipe $1: not empty and no $2 in it" >&2
+    return 1
+  fi
+  rm -rf "$1"
+}

@@ -69,10 +69,7 @@ final class GlanceDownload implements ImageSource {
       try {
         accept(a);
       } catch (ImageTrustException | RuntimeException e) {
-        if (body != null) {
-          body.close();
-          body = null;
-        }
+        dropBody();
         throw e;
       }
     }
@@ -182,10 +179,7 @@ final class GlanceDownload implements ImageSource {
     }
 
     private void dropped(IOException e) throws IOException {
-      if (body != null) {
-        body.close();
-        body = null;
-      }
+      dropBody();
       failures++;
       if (failures > transport.settings().numRetries()) {
         throw new SourceFailure(ImageTrustException.wrap(Reason.GLANCE_ERROR, describe() + ": dropped at byte "
@@ -210,10 +204,7 @@ final class GlanceDownload implements ImageSource {
                   "expected", contentMd5, "actual", got)));
         }
       }
-      if (body != null) {
-        body.close();
-        body = null;
-      }
+      dropBody();
     }
 
     @Override
@@ -224,6 +215,10 @@ final class GlanceDownload implements ImageSource {
     @Override
     public void close() {
       closed = true;
+      dropBody();
+    }
+
+    private void dropBody() {
       if (body != null) {
         body.close();
         body = null;

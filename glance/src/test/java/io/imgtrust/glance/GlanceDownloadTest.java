@@ -160,4 +160,29 @@ class GlanceDownloadTest {
       assertThat(e.reason()).isEqualTo(Reason.SIZE_MISMATCH);
     }
   }
+
+  @Test
+  void download_slowButSteadyLongerThanBothTimeouts_succeeds() throws Exception {
+    byte[] small = java.util.Arrays.copyOf(IMAGE, 16);
+    try (FakeHttp http = new FakeHttp((x, i) -> {
+      x.sendResponseHeaders(200, small.length);
+      for (byte b : small) { // 16 bytes, one every 300 ms: 4.8 s in all, never 2 s without data
+        x.getResponseBody().write(b);
+        x.getResponseBody().flush();
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    })) {
+      GlanceClient c = GlanceClients.create(GlanceSettings.of(http.uri()).withTimeouts(Duration.ofSeconds(1),
+          Duration.ofSeconds(2)));
+      String json = "{\"id\":\"" + ID + "\",\"status\":\"active\",\"disk_format\":\"raw\",\"size\":16}";
+      GlanceImage img = new GlanceImage(ID, "active", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Optional.empty());
+
+      assertThat(readAll(c.download(img).open())).isEqualTo(small);
+    }
+  }
 }

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
     description = "Side-by-side timings against the tools a user would otherwise use (medians; this machine is "
         + "noisy, so every round runs every command once).",
     subcommands = {BenchVerifyCommand.class, BenchCacheCommand.class, BenchImportCommand.class,
-        BenchBootCommand.class, BenchStartupCommand.class, BenchMemoryCommand.class, BenchRbdCommand.class,
-        BenchLvmCommand.class, BenchAllCommand.class})
+        BenchFetchCommand.class, BenchBootCommand.class, BenchStartupCommand.class, BenchMemoryCommand.class,
+        BenchRbdCommand.class, BenchLvmCommand.class, BenchAllCommand.class})
 public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
