@@ -8,25 +8,14 @@ import io.imgtrust.core.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench cache}: {@code imgtrust cache verify} of one entry against sha256sum and openssl. */
 @Command(name = "cache", mixinStandardHelpOptions = true,
     description = "Time `imgtrust cache verify` of one entry (whole command, JVM start included) against "
         + "`sha256sum` and `openssl dgst -sha256` of the same file, side by side; print medians and ratios.")
-final class BenchCacheCommand implements Callable<Integer> {
-  @ParentCommand BenchCommand bench;
-
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
+final class BenchCacheCommand extends BenchPart {
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the comparison in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Path image = d.resolve("image.raw");
     BenchVerifyCommand.writeRandom(image, opts.sizeBytes());

@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench import}: verified imports against the copies an operator would otherwise make. */
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -23,16 +21,8 @@ import picocli.CommandLine.ParentCommand;
         + "`qemu-img convert -O parallels`, on a random image and a mostly-zero image. Every step starts after a "
         + "`sync` and with its previous target removed; imports include their fsync.",
         "Needs coreutils and qemu-img. Uses about 6x SIZE of disk in a temporary directory, removed afterwards."})
-final class BenchImportCommand implements Callable<Integer> {
-  @ParentCommand BenchCommand bench;
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
+final class BenchImportCommand extends BenchPart {
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the comparison in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Path config = BenchOptions.config(d, "imgtrust.conf", "");
     boolean ploop = Backends.providers(getClass().getClassLoader()).containsKey("ploop");

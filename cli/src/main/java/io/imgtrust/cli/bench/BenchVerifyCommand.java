@@ -20,9 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code imgtrust bench verify}: whole {@code imgtrust verify} commands (JVM start included) against
@@ -32,17 +30,8 @@ import picocli.CommandLine.ParentCommand;
     description = {"Time `imgtrust verify` (whole command, JVM start included) against openssl dgst and "
         + "sha512sum + sha256sum on one generated file, side by side; print medians and ratios against the goals.",
         "Needs openssl and coreutils. Uses about SIZE of disk in a temporary directory, removed afterwards."})
-final class BenchVerifyCommand implements Callable<Integer> {
-  @ParentCommand BenchCommand bench;
-
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
+final class BenchVerifyCommand extends BenchPart {
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the comparison in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Path image = d.resolve("image.raw");
     writeRandom(image, opts.sizeBytes());
