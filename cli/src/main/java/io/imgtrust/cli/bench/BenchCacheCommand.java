@@ -1,7 +1,6 @@
 package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imgtrust.cli.Output;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
@@ -28,8 +27,7 @@ final class BenchCacheCommand extends BenchPart {
         .add("sha256sum", List.of("sha256sum", e.file().toString()))
         .add("openssl dgst -sha256", List.of("openssl", "dgst", "-sha256", e.file().toString()));
     t.run(opts.runs);
-    ObjectNode header = Output.ok().put("benchmark", "cache").put("size_mib", opts.sizeMib).put("runs", opts.runs)
-        .put("cores", Runtime.getRuntime().availableProcessors());
+    ObjectNode header = opts.header("cache");
     BenchReport r = new BenchReport("bench cache: " + opts.sizeMib + " MiB entry, medians of " + opts.runs
         + " side-by-side rounds, whole commands", t, header)
         .ratio("imgtrust cache verify", "sha256sum", 0.35)

@@ -1,7 +1,6 @@
 package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imgtrust.cli.Output;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
@@ -38,8 +37,7 @@ final class BenchImportCommand extends BenchPart {
       }
       t.run(opts.runs);
     }
-    ObjectNode header = Output.ok().put("benchmark", "import").put("size_mib", opts.sizeMib)
-        .put("runs", opts.runs).put("cores", Runtime.getRuntime().availableProcessors());
+    ObjectNode header = opts.header("import");
     BenchReport r = new BenchReport("bench import: " + opts.sizeMib + " MiB images, medians of " + opts.runs
         + " side-by-side rounds", t, header);
     for (String[] q : ratios) {

@@ -3,7 +3,6 @@ package io.imgtrust.cli.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
-import io.imgtrust.cli.Output;
 import io.imgtrust.cli.demo.DemoPki;
 import io.imgtrust.cli.demo.Glance;
 import io.imgtrust.core.digest.DigestPlan;
@@ -47,8 +46,7 @@ final class BenchVerifyCommand extends BenchPart {
         .add("imgtrust verify: sha256 multihash only", verify(it, f, "mh256"))
         .add("imgtrust verify: sha256 multihash + signature", verify(it, f, "mh256-sig"));
     t.run(opts.runs);
-    ObjectNode header = Output.ok().put("benchmark", "verify").put("size_mib", opts.sizeMib).put("runs", opts.runs)
-        .put("cores", Runtime.getRuntime().availableProcessors());
+    ObjectNode header = opts.header("verify");
     BenchReport r = new BenchReport("bench verify: " + opts.sizeMib + " MiB file, medians of " + opts.runs
         + " side-by-side rounds, whole commands", t, header)
         .ratio("imgtrust verify: signature only", "openssl dgst -sha256", 1.0)
