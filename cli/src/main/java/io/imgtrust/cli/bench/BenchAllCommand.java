@@ -7,14 +7,10 @@ import io.imgtrust.cli.Output;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench all}: every comparison, one after the other, and one table of every goal. */
 @Command(name = "all", mixinStandardHelpOptions = true,
@@ -22,46 +18,31 @@ import picocli.CommandLine.ParentCommand;
         + "SIZE and rounds, print each one's medians, then one table of every goal with its value and whether it is "
         + "met. Exit status 0 whether goals are met or not; a benchmark that fails stops the run.",
         "--boot needs root and libvirtd and restarts libvirtd (see `imgtrust bench boot --help`)."})
-final class BenchAllCommand implements Callable<Integer> {
-  @ParentCommand BenchCommand bench;
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
+final class BenchAllCommand extends BenchPart {
   @Option(names = "--boot", description = "Also run `bench boot` (root, libvirtd; restarts libvirtd).")
   boolean boot;
 
-  /** One benchmark of the run. */
-  private interface Part {
-    BenchReport measure(Path d) throws Exception;
-  }
-
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs every benchmark in its own directory under {@code d}. */
   BenchReport measure(Path d) throws Exception {
-    Map<String, Part> parts = new LinkedHashMap<>();
-    parts.put("startup", with(new BenchStartupCommand(), c -> c.opts = opts)::measure);
-    parts.put("verify", with(new BenchVerifyCommand(), c -> c.opts = opts)::measure);
-    parts.put("cache", with(new BenchCacheCommand(), c -> c.opts = opts)::measure);
-    parts.put("import", with(new BenchImportCommand(), c -> c.opts = opts)::measure);
-    parts.put("memory", with(new BenchMemoryCommand(), c -> c.opts = opts)::measure);
+    List<BenchPart> parts = new ArrayList<>(List.of(new BenchStartupCommand(), new BenchVerifyCommand(),
+        new BenchCacheCommand(), new BenchImportCommand(), new BenchMemoryCommand()));
     if (boot) {
-      parts.put("boot", with(new BenchBootCommand(), c -> c.opts = opts)::measure);
+      parts.add(new BenchBootCommand());
     }
     ObjectNode json = Output.ok().put("benchmark", "all").put("size_mib", opts.sizeMib).put("runs", opts.runs)
         .put("cores", Runtime.getRuntime().availableProcessors());
     ObjectNode each = json.putObject("benchmarks");
     ArrayNode goals = json.putArray("goals");
     List<String> text = new ArrayList<>();
-    for (Map.Entry<String, Part> p : parts.entrySet()) {
-      BenchReport r = p.getValue().measure(Files.createDirectories(d.resolve(p.getKey())));
-      each.set(p.getKey(), r.json());
+    for (BenchPart p : parts) {
+      String name = p.getClass().getAnnotation(Command.class).name();
+      p.opts = opts;
+      BenchReport r = p.measure(Files.createDirectories(d.resolve(name)));
+      each.set(name, r.json());
       text.addAll(r.text());
       text.add("");
       for (JsonNode g : r.json().withArray("goals")) {
-        goals.add(((ObjectNode) g.deepCopy()).put("benchmark", p.getKey()));
+        goals.add(((ObjectNode) g.deepCopy()).put("benchmark", name));
       }
     }
     text.addAll(table(goals));
@@ -83,10 +64,5 @@ final class BenchAllCommand implements Callable<Integer> {
     }
     t.add(met + " of " + goals.size() + " goals met");
     return t;
-  }
-
-  private static <T> T with(T command, java.util.function.Consumer<T> set) {
-    set.accept(command);
-    return command;
   }
 }

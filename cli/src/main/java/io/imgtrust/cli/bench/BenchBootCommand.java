@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench boot}: the before-boot check against sha256sum, and virsh start with and without the hook. */
 @Command(name = "boot", mixinStandardHelpOptions = true,
@@ -26,19 +24,11 @@ import picocli.CommandLine.ParentCommand;
         + "against `virsh start` without the hook.",
         "Needs root, a running libvirtd (scripts/libvirt-up.sh) and qemu-img. It installs and removes the hook "
             + "/etc/libvirt/hooks/qemu.d/50-imgtrust-bench and restarts libvirtd (untimed) to toggle it."})
-final class BenchBootCommand implements Callable<Integer> {
+final class BenchBootCommand extends BenchPart {
   private static final String URI = "qemu:///system";
   private static final Path HOOK = Path.of("/etc/libvirt/hooks/qemu.d/50-imgtrust-bench");
 
-  @ParentCommand BenchCommand bench;
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the comparison in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path always = config(d, "always");

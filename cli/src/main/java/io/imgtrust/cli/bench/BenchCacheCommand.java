@@ -1,32 +1,20 @@
 package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imgtrust.cli.Output;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench cache}: {@code imgtrust cache verify} of one entry against sha256sum and openssl. */
 @Command(name = "cache", mixinStandardHelpOptions = true,
     description = "Time `imgtrust cache verify` of one entry (whole command, JVM start included) against "
         + "`sha256sum` and `openssl dgst -sha256` of the same file, side by side; print medians and ratios.")
-final class BenchCacheCommand implements Callable<Integer> {
-  @ParentCommand BenchCommand bench;
-
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
+final class BenchCacheCommand extends BenchPart {
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the comparison in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Path image = d.resolve("image.raw");
     BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
@@ -39,8 +27,7 @@ final class BenchCacheCommand implements Callable<Integer> {
         .add("sha256sum", List.of("sha256sum", e.file().toString()))
         .add("openssl dgst -sha256", List.of("openssl", "dgst", "-sha256", e.file().toString()));
     t.run(opts.runs);
-    ObjectNode header = Output.ok().put("benchmark", "cache").put("size_mib", opts.sizeMib).put("runs", opts.runs)
-        .put("cores", Runtime.getRuntime().availableProcessors());
+    ObjectNode header = opts.header("cache");
     BenchReport r = new BenchReport("bench cache: " + opts.sizeMib + " MiB entry, medians of " + opts.runs
         + " side-by-side rounds, whole commands", t, header)
         .ratio("imgtrust cache verify", "sha256sum", 0.35)

@@ -1,7 +1,6 @@
 package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imgtrust.cli.Output;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.core.spi.Backends;
@@ -11,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench import}: verified imports against the copies an operator would otherwise make. */
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -22,16 +19,8 @@ import picocli.CommandLine.ParentCommand;
         + "`qemu-img convert -O parallels`, on a random image and a mostly-zero image. Every step starts after a "
         + "`sync` and with its previous target removed; imports include their fsync.",
         "Needs coreutils and qemu-img. Uses about 6x SIZE of disk in a temporary directory, removed afterwards."})
-final class BenchImportCommand implements Callable<Integer> {
-  @ParentCommand BenchCommand bench;
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
+final class BenchImportCommand extends BenchPart {
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the comparison in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Path config = BenchOptions.config(d, "imgtrust.conf", "");
     boolean ploop = Backends.providers(getClass().getClassLoader()).containsKey("ploop");
@@ -47,8 +36,7 @@ final class BenchImportCommand implements Callable<Integer> {
       }
       t.run(opts.runs);
     }
-    ObjectNode header = Output.ok().put("benchmark", "import").put("size_mib", opts.sizeMib)
-        .put("runs", opts.runs).put("cores", Runtime.getRuntime().availableProcessors());
+    ObjectNode header = opts.header("import");
     BenchReport r = new BenchReport("bench import: " + opts.sizeMib + " MiB images, medians of " + opts.runs
         + " side-by-side rounds", t, header);
     for (String[] q : ratios) {

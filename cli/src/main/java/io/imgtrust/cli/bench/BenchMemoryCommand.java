@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench memory}: peak RSS of whole {@code imgtrust spawn} commands, per backend and image size. */
 @Command(name = "memory", mixinStandardHelpOptions = true,
@@ -21,22 +19,14 @@ import picocli.CommandLine.ParentCommand;
         + "backends (qcow2: recheck = always, the base is hashed) on a random image of SIZE and of 4x SIZE; goal: "
         + "at most 300 MiB whatever the size.",
         "Needs /usr/bin/time (package time). Uses about 7x SIZE of disk in a temporary directory."})
-final class BenchMemoryCommand implements Callable<Integer> {
+final class BenchMemoryCommand extends BenchPart {
   static final double GOAL_MIB = 300;
   private static final List<String> TYPES = List.of("flat", "ploop", "qcow2");
-
-  @ParentCommand BenchCommand bench;
-  @picocli.CommandLine.Mixin BenchOptions opts;
 
   @Option(names = "--types", split = ",", description = "Backends (default: flat,ploop,qcow2).")
   List<String> types;
 
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the measurements in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Path config = BenchOptions.config(d, "imgtrust.conf", "recheck = always\n");
     BenchReport r = new BenchReport("bench memory: peak RSS of imgtrust spawn (whole command)", new Timings(),

@@ -66,6 +66,12 @@ final class BenchOptions {
     return fillCache(cache, src, "bench-" + kind);
   }
 
+  /** The JSON header of benchmark {@code name}: its size, rounds and this machine's cores. */
+  com.fasterxml.jackson.databind.node.ObjectNode header(String name) {
+    return io.imgtrust.cli.Output.ok().put("benchmark", name).put("size_mib", sizeMib).put("runs", runs)
+        .put("cores", Runtime.getRuntime().availableProcessors());
+  }
+
   long sizeBytes() {
     return (long) sizeMib << 20;
   }

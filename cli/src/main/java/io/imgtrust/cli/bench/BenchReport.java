@@ -52,19 +52,12 @@ final class BenchReport {
 
   /** Adds {@code median(a) - median(b)} in seconds with its goal (at most {@code goalSeconds}). */
   BenchReport difference(String a, String b, double goalSeconds) {
-    double d = timings.median(a) - timings.median(b);
-    boolean met = d <= goalSeconds;
-    json.withArray("differences").addObject().put("minuend", a).put("subtrahend", b).put("seconds", round(d))
-        .put("goal_at_most_seconds", goalSeconds).put("met", met);
-    text.add(String.format(Locale.ROOT, "    %-70s %+5.3fs (goal <= %.3fs: %s)", a + " - " + b, d, goalSeconds,
-        met ? "met" : "MISSED"));
-    goal(a + " - " + b, d, "s", goalSeconds);
-    return this;
+    return atMost(a + " - " + b, timings.median(a) - timings.median(b), "s", goalSeconds);
   }
 
   /** Adds a measured {@code value} (in {@code unit}) that must be at most {@code goal}, e.g. a peak RSS. */
   BenchReport atMost(String what, double value, String unit, double goal) {
-    text.add(String.format(Locale.ROOT, "    %-70s %7.1f %s (goal <= %.0f %s: %s)", what, value, unit, goal, unit,
+    text.add(String.format(Locale.ROOT, "    %-70s %7.3f %s (goal <= %.3f %s: %s)", what, value, unit, goal, unit,
         value <= goal ? "met" : "MISSED"));
     goal(what, value, unit, goal);
     return this;

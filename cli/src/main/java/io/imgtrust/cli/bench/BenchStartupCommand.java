@@ -10,28 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench startup}: JVM start-up of imgtrust against the bare JVM. */
 @Command(name = "startup", mixinStandardHelpOptions = true,
     description = "Time `imgtrust --help` and `imgtrust verify` of a one-byte image (process start to the first "
         + "hashed byte, and the whole check) against `java -Xshare:auto -version`, side by side (SIZE is unused).")
-final class BenchStartupCommand implements Callable<Integer> {
+final class BenchStartupCommand extends BenchPart {
   static final String JAVA = "java -Xshare:auto -version";
   static final String HELP = "imgtrust --help";
   static final String FIRST_BYTE = "imgtrust verify, 1-byte image (start to first hashed byte)";
 
-  @ParentCommand BenchCommand bench;
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the comparison in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Path image = Files.write(d.resolve("tiny.raw"), new byte[] {42});
     Path meta = d.resolve("tiny.json");

@@ -3,7 +3,6 @@ package io.imgtrust.cli.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
-import io.imgtrust.cli.Output;
 import io.imgtrust.cli.demo.DemoPki;
 import io.imgtrust.cli.demo.Glance;
 import io.imgtrust.core.digest.DigestPlan;
@@ -20,9 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code imgtrust bench verify}: whole {@code imgtrust verify} commands (JVM start included) against
@@ -32,17 +29,8 @@ import picocli.CommandLine.ParentCommand;
     description = {"Time `imgtrust verify` (whole command, JVM start included) against openssl dgst and "
         + "sha512sum + sha256sum on one generated file, side by side; print medians and ratios against the goals.",
         "Needs openssl and coreutils. Uses about SIZE of disk in a temporary directory, removed afterwards."})
-final class BenchVerifyCommand implements Callable<Integer> {
-  @ParentCommand BenchCommand bench;
-
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
+final class BenchVerifyCommand extends BenchPart {
   @Override
-  public Integer call() throws Exception {
-    return bench.print(opts.inWorkDir(this::measure));
-  }
-
-  /** Runs the comparison in work directory {@code d}. */
   BenchReport measure(Path d) throws Exception {
     Path image = d.resolve("image.raw");
     writeRandom(image, opts.sizeBytes());
@@ -58,8 +46,7 @@ final class BenchVerifyCommand implements Callable<Integer> {
         .add("imgtrust verify: sha256 multihash only", verify(it, f, "mh256"))
         .add("imgtrust verify: sha256 multihash + signature", verify(it, f, "mh256-sig"));
     t.run(opts.runs);
-    ObjectNode header = Output.ok().put("benchmark", "verify").put("size_mib", opts.sizeMib).put("runs", opts.runs)
-        .put("cores", Runtime.getRuntime().availableProcessors());
+    ObjectNode header = opts.header("verify");
     BenchReport r = new BenchReport("bench verify: " + opts.sizeMib + " MiB file, medians of " + opts.runs
         + " side-by-side rounds, whole commands", t, header)
         .ratio("imgtrust verify: signature only", "openssl dgst -sha256", 1.0)

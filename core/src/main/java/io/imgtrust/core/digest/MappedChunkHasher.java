@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Chunk leaves of a file by memory-mapping it: each core hashes its own chunks straight from the page cache, with no
- * reader thread and no copy. A chunk that is wholly a hole in the file (it reads as zeros) is neither mapped nor read. For rechecks, where nothing is written. The file is opened read-only without following
- * a symbolic link; a file that shrinks while mapped fails with an {@link IOException} (not a crash).
+ * reader thread and no copy. Each chunk is unmapped as soon as it is hashed, so the mapped pages in the process's
+ * resident set stay at a few chunks whatever the file's size. A chunk that is wholly a hole in the file (it reads as
+ * zeros) is neither mapped nor read. For rechecks, where nothing is written. The file is opened read-only without
+ * following a symbolic link; a file that shrinks while mapped fails with an {@link IOException} (not a crash).
  */
 public final class MappedChunkHasher {
   private final int lanes;
@@ -71,7 +73,11 @@ public final class MappedChunkHasher {
           continue;
         }
         MappedByteBuffer m = f.channel.map(FileChannel.MapMode.READ_ONLY, pos, len);
-        leaves[i] = HashCode.fromBytes(ZeroChunks.leaf(m, md));
+        try {
+          leaves[i] = HashCode.fromBytes(ZeroChunks.leaf(m, md));
+        } finally {
+          Unmapping.unmap(m);
+        }
       }
     } catch (Throwable t) {
       failure.compareAndSet(null, t);

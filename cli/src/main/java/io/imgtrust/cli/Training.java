@@ -1,0 +1,36 @@
+package io.imgtrust.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs several {@code imgtrust} command lines in one JVM, one after the other, so that the launcher can list every
+ * class they load ({@code -XX:DumpLoadedClassList}) and dump one static class-data archive from that list. The
+ * command lines are separated by {@code --next}; their exit statuses are ignored. Not for operators.
+ */
+public final class Training {
+  private Training() {}
+
+  public static void main(String[] args) {
+    for (String[] line : split(args)) {
+      if (Main.commandName(line) != null) {
+        Logging.configure(line);
+      }
+      Main.run(line);
+    }
+  }
+
+  /** {@code args} split at each {@code --next}. */
+  static List<String[]> split(String[] args) {
+    List<String[]> lines = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i <= args.length; i++) {
+      if (i == args.length || args[i].equals("--next")) {
+        lines.add(Arrays.copyOfRange(args, from, i));
+        from = i + 1;
+      }
+    }
+    return lines;
+  }
+}
