@@ -151,7 +151,7 @@ class RbdSpawnIT {
     Path key = Files.createFile(dir.resolve("key-" + uuid), PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rw-------")));
     Files.writeString(key, ceph("auth", "get-key", "client.admin").trim());
-    Path cfg = writeConfig(Files.createDirectories(dir.resolve("boot")), cephConf, uuid, 5);
+    Path cfg = writeConfig(dir, cephConf, uuid, 5); // the cache of setUp, another secret
     String domain = "imgtrust-it-rbd-" + ProcessHandle.current().pid();
     tool("virsh", "-c", "qemu:///system", "secret-define", secretXml.toString());
     try {
