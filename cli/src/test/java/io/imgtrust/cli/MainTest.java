@@ -79,10 +79,13 @@ class MainTest {
 
     JsonNode j = json();
     assertThat(j.get("ok").asBoolean()).isTrue();
-    assertThat(j.get("steps")).hasSize(12);
+    assertThat(j.get("steps")).hasSize(15);
     assertThat(j.get("steps").get(6).asText()).contains("DIGEST_MISMATCH");
     assertThat(j.get("steps").get(10).asText()).contains("DIGEST_MISMATCH").contains(".quarantine");
     assertThat(j.get("steps").get(11).asText()).contains("refilled");
+    assertThat(j.get("steps").get(12).asText()).startsWith("skipped: Glance (no --glance)");
+    assertThat(j.get("steps").get(13).asText()).startsWith("skipped: lvm (no --lvm-vg)");
+    assertThat(j.get("steps").get(14).asText()).startsWith("skipped: rbd (no --ceph-conf)");
   }
 
   @Test
