@@ -24,6 +24,12 @@ final class Holes {
 
   static final int MAX_EXTENTS = 1 << 16;
 
+  /**
+   * Files smaller than this are read without a map: loading the native bridge (JNA) costs about 0.1 s, more than
+   * reading and hashing such a file.
+   */
+  static final long MIN_SIZE = 64L << 20;
+
   private static final int O_RDONLY_NONBLOCK_CLOEXEC = 0x800 | 0x80000;
   private static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0x8000 : 0x20000;
   private static final int SEEK_END = 2;
@@ -59,8 +65,21 @@ final class Holes {
     }
   }
 
-  /** Opens {@code file} read-only (a final symbolic link is refused unless {@code follow}) with its hole map. */
+  /**
+   * Opens {@code file} read-only (a final symbolic link is refused unless {@code follow}) with its hole map, or with
+   * {@link #NONE} when it is smaller than {@link #MIN_SIZE}.
+   */
   static Opened open(Path file, boolean follow) throws IOException {
+    return open(file, follow, MIN_SIZE);
+  }
+
+  /** Like {@link #open(Path, boolean)}, mapping files of at least {@code minSize} bytes. */
+  static Opened open(Path file, boolean follow, long minSize) throws IOException {
+    Opened plain = plain(file, follow);
+    if (plain.channel.size() < minSize) {
+      return plain;
+    }
+    plain.close();
     int fd;
     try {
       fd = C.INSTANCE.open(file.toString(), O_RDONLY_NONBLOCK_CLOEXEC | (follow ? 0 : O_NOFOLLOW));

@@ -409,7 +409,7 @@ class FanOutTest {
     };
 
     long total;
-    try (Holes.Opened o = Holes.open(f, false)) {
+    try (Holes.Opened o = Holes.open(f, false, 0)) {
       total = new FanOut(List.of(lane), c, 2).run(o.channel, o.holes);
     }
 

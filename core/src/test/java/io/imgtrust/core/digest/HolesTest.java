@@ -31,7 +31,7 @@ class HolesTest {
   void open_sparseFile_holesWhereNothingWasWrittenDataElsewhere() throws Exception {
     Path f = sparse(dir.resolve("f"), 3, 1);
 
-    try (Holes.Opened o = Holes.open(f, false)) {
+    try (Holes.Opened o = Holes.open(f, false, 0)) {
       assertThat(o.holes.hole(0, C)).isTrue();
       assertThat(o.holes.hole(C, 2L * C)).isFalse();
       assertThat(o.holes.hole(2L * C, 3L * C)).isTrue();
@@ -44,7 +44,7 @@ class HolesTest {
   void hole_pastTheSizeWhenMapped_neverAHole() throws Exception {
     Path f = sparse(dir.resolve("f"), 1);
 
-    try (Holes.Opened o = Holes.open(f, false)) {
+    try (Holes.Opened o = Holes.open(f, false, 0)) {
       assertThat(o.holes.hole(0, C)).isTrue();
       assertThat(o.holes.hole(C, 2L * C)).isFalse();
       assertThat(o.holes.hole(0, C + 1)).isFalse();
@@ -55,9 +55,19 @@ class HolesTest {
   void open_fileWithoutHoles_noHole() throws Exception {
     Path f = Files.write(dir.resolve("f"), new byte[C]);
 
-    try (Holes.Opened o = Holes.open(f, false)) {
+    try (Holes.Opened o = Holes.open(f, false, 0)) {
       assertThat(o.holes.hole(0, C)).isFalse();
       assertThat(o.holes.hole(100, 200)).isFalse();
+    }
+  }
+
+  @Test
+  void open_fileBelowTheMinimumSize_readWithoutAMap() throws Exception {
+    Path f = sparse(dir.resolve("f"), 2);
+
+    try (Holes.Opened o = Holes.open(f, false)) {
+      assertThat(o.holes).isSameAs(Holes.NONE);
+      assertThat(o.channel.size()).isEqualTo(2L * C);
     }
   }
 
@@ -72,8 +82,8 @@ class HolesTest {
     Path f = sparse(dir.resolve("f"), 1);
     Path link = Files.createSymbolicLink(dir.resolve("l"), f);
 
-    assertThatThrownBy(() -> Holes.open(link, false)).isInstanceOf(IOException.class);
-    try (Holes.Opened o = Holes.open(link, true)) {
+    assertThatThrownBy(() -> Holes.open(link, false, 0)).isInstanceOf(IOException.class);
+    try (Holes.Opened o = Holes.open(link, true, 0)) {
       assertThat(o.holes.hole(0, C)).isTrue();
     }
   }
