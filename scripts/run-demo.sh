@@ -17,7 +17,7 @@ fi
 apt_install "${BUILD_PACKAGES[@]}" "${DEMO_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}" "${CEPH_PACKAGES[@]}" \
   "${LVM_PACKAGES[@]}" "${GLANCE_PACKAGES[@]}"
 
-export GLANCE_DIR=/tmp/imgtrust-demo-glance GLANCE_PORT=9395
+export GLANCE_DIR=/tmp/imgtrust-demo-glance GLANCE_PORT=9396
 export IMGTRUST_CEPH_DIR=/run/imgtrust-demo-ceph IMGTRUST_CEPH_PORT=3310
 vg=imgtrust-demo pv_file=/var/tmp/imgtrust-demo-pv.img
 emul="$here/scripts/lvm-emulation"
