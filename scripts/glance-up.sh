@@ -4,6 +4,9 @@
 # request is project imgtrust-test with roles admin,member,reader; X-Auth-Token is ignored).
 # GLANCE_AUTH=keystone: Glance's own keystonemiddleware authtoken validates X-Auth-Token against the Keystone of
 # scripts/keystone-up.sh (KEYSTONE_URL, default http://127.0.0.1:5055/v3; service user admin, KEYSTONE_PASSWORD).
+# GLANCE_STORE=file (the default) or rbd: the rbd store on the test Ceph of scripts/ceph-up.sh (IMGTRUST_CEPH_DIR;
+# pool GLANCE_RBD_POOL, default glance-images, created if missing; client.admin), with show_image_direct_url and
+# show_multiple_locations, so direct_url is rbd://<fsid>/<pool>/<image>/snap and locations can be PATCHed.
 # Run as root.
 # Usage: glance-up.sh start|stop|status|restart  (restart: stop the process only and start it again on the same
 #        database and store, as an operator restarting the service; the ITs use it mid-download)
@@ -16,6 +19,9 @@ source "$here/scripts/lib.sh"
 D=${GLANCE_DIR:-/tmp/imgtrust-glance}
 PORT=${GLANCE_PORT:-9393}
 AUTH=${GLANCE_AUTH:-test}
+STORE=${GLANCE_STORE:-file}
+CEPH_CONF_FILE=${IMGTRUST_CEPH_DIR:-/run/imgtrust-ceph}/ceph.conf
+RBD_POOL=${GLANCE_RBD_POOL:-glance-images}
 KEYSTONE_URL=${KEYSTONE_URL:-http://127.0.0.1:5055/v3}
 KEYSTONE_PASSWORD=${KEYSTONE_PASSWORD:-imgtrust-admin}
 E=http://127.0.0.1:$PORT
@@ -29,6 +35,24 @@ kill_api() { stop_group "$D/glance-api.pid" glance-api; }
 stop() {
   kill_api
   wipe_dir "$D" glance-api.conf || die "not wiped"
+}
+
+store_config() {
+  if [[ $STORE == rbd ]]; then
+    printf '%s\n' "stores = rbd" "default_store = rbd" "rbd_store_pool = $RBD_POOL" "rbd_store_user = admin" \
+      "rbd_store_ceph_conf = $CEPH_CONF_FILE" "rbd_store_chunk_size = 4"
+  else
+    printf '%s\n' "stores = file" "default_store = file" "filesystem_store_datadir = $D/images"
+  fi
+}
+
+rbd_pool() {
+  [[ -r $CEPH_CONF_FILE ]] || die "GLANCE_STORE=rbd needs the test Ceph (scripts/ceph-up.sh start): no $CEPH_CONF_FILE"
+  if ! ceph --conf "$CEPH_CONF_FILE" osd pool ls | grep -qx "$RBD_POOL"; then
+    ceph --conf "$CEPH_CONF_FILE" osd pool create "$RBD_POOL" 8 >/dev/null 2>&1 || die "cannot create pool $RBD_POOL"
+    ceph --conf "$CEPH_CONF_FILE" osd pool set "$RBD_POOL" size 1 --yes-i-really-mean-it >/dev/null 2>&1 || true
+    rbd --conf "$CEPH_CONF_FILE" pool init "$RBD_POOL" || die "cannot init pool $RBD_POOL"
+  fi
 }
 
 write_config() {
@@ -77,15 +101,14 @@ hashing_algorithm = sha512
 log_file = $D/glance-api.log
 node_staging_uri = file://$D/staging
 show_image_direct_url = True
+show_multiple_locations = $([[ $STORE == rbd ]] && echo True || echo False)
 [database]
 connection = sqlite:///$D/glance.sqlite
 [paste_deploy]
 flavor =
 config_file = $D/glance-api-paste.ini
 [glance_store]
-stores = file
-default_store = file
-filesystem_store_datadir = $D/images
+$(store_config)
 [oslo_concurrency]
 lock_path = $D/lock
 [task]
@@ -105,6 +128,8 @@ INI
 start() {
   apt_install "${GLANCE_PACKAGES[@]}"
   case "$AUTH" in test|keystone) ;; *) die "GLANCE_AUTH must be test or keystone, not '$AUTH'" ;; esac
+  case "$STORE" in file) ;; rbd) apt_install "${CEPH_PACKAGES[@]}" python3-rbd python3-rados; rbd_pool ;;
+    *) die "GLANCE_STORE must be file or rbd, not '$STORE'" ;; esac
   stop
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT on 127.0.0.1 is in use"; fi
   write_config

@@ -33,7 +33,7 @@ LVM_PACKAGES=(lvm2)
 # backend, QEMU's and libvirt's rbd drivers.
 CEPH_PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common librbd1 librados2 qemu-block-extra libvirt-daemon-driver-storage-rbd uuid-runtime)
 # A real Glance v2 API for the fetch tests (scripts/glance-up.sh) and its Python client for `bench fetch`.
-GLANCE_PACKAGES=(glance-api python3-glanceclient curl)
+GLANCE_PACKAGES=(glance-api python3-glanceclient curl python3-rbd python3-rados)
 # A real Keystone v3 for the Glance token tests (scripts/keystone-up.sh; Glance's authtoken middleware validates
 # against it: glance-up.sh with GLANCE_AUTH=keystone).
 KEYSTONE_PACKAGES=(keystone curl)

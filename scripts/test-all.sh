@@ -9,6 +9,7 @@ apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}
 "$here/scripts/libvirt-up.sh"
 "$here/scripts/ceph-up.sh" start
 "$here/scripts/glance-up.sh" start   # the fetch ITs (GLANCE_ENDPOINT http://127.0.0.1:9393, GLANCE_DIR)
+GLANCE_STORE=rbd GLANCE_PORT=9395 GLANCE_DIR=/tmp/imgtrust-glance-rbd "$here/scripts/glance-up.sh" start  # Glance on Ceph ITs
 "$here/scripts/keystone-up.sh" start # Keystone v3 (http://127.0.0.1:5055/v3) and a Glance that validates its tokens
 GLANCE_AUTH=keystone GLANCE_PORT=9394 GLANCE_DIR=/tmp/imgtrust-glance-keystone "$here/scripts/glance-up.sh" start
 cd "$here"

@@ -45,6 +45,29 @@ public final class GlanceImage {
   }
 
   /**
+   * Where Glance's store keeps the bytes: {@code direct_url} (with {@code show_image_direct_url}) and each
+   * {@code locations[].url} (with {@code show_multiple_locations}), in that order; empty when Glance shows neither or
+   * the document is not JSON. Hints only: whoever reads them verifies what it reads.
+   */
+  public com.google.common.collect.ImmutableList<String> locations() {
+    com.google.common.collect.ImmutableList.Builder<String> b = com.google.common.collect.ImmutableList.builder();
+    try {
+      com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+      if (doc.path("direct_url").isTextual()) {
+        b.add(doc.get("direct_url").asText());
+      }
+      for (com.fasterxml.jackson.databind.JsonNode loc : doc.path("locations")) {
+        if (loc.path("url").isTextual()) {
+          b.add(loc.get("url").asText());
+        }
+      }
+    } catch (java.io.IOException notJson) {
+      // no locations: the caller downloads
+    }
+    return b.build();
+  }
+
+  /**
    * The metadata the verifier reads.
    *
    * @throws ImageTrustException {@code IMAGE_NOT_ACTIVE} unless the status is {@code active}; a

@@ -11,9 +11,10 @@ import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
 import io.imgtrust.core.spi.SpawnRequest;
+import io.imgtrust.core.spi.StoredImage;
 import io.imgtrust.glance.GlanceClient;
 import io.imgtrust.glance.GlanceClients;
-import io.imgtrust.glance.GlanceFetch;
+import io.imgtrust.glance.GlanceImage;
 import io.imgtrust.glance.GlanceSettings;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +78,8 @@ public final class ImgtrustHost implements AutoCloseable {
   /**
    * Prepares the instance's disk: selects the backend (unknown images_type: {@code BAD_CONFIG}), takes the cache
    * entry or fills it from the spawn's download (on a miss without one, from Glance when {@code [glance]
-   * api_servers} is set: {@link GlanceFetch}), and has the backend make the disk.
+   * api_servers} is set), and has the backend make the disk; on such a miss the backend may first take the image
+   * straight from Glance's store, verified, without a cache file ({@link ImageBackend#prepareFromStore}).
    *
    * @throws ImageTrustException {@code USAGE} (a name that is not plain, metadata of another image), a refusal
    *     ({@code DIGEST_MISMATCH}, {@code NOT_CACHED}, ...), {@code FLAVOR_TOO_SMALL}, or a host failure
@@ -87,7 +89,18 @@ public final class ImgtrustHost implements AutoCloseable {
     SpawnRequest.requirePlainNames(spawn.instance(), DISK);
     long t0 = System.nanoTime();
     ImageBackend backend = backends.get(spawn.imagesType().orElse(null));
-    CacheEntry entry = entry(spawn);
+    Optional<GlanceImage> inStore = glanceOnMiss(spawn);
+    if (inStore.isPresent()) {
+      Optional<PreparedDisk> direct = backend.prepareFromStore(spawn.instance(), StoredImage.of(
+          inStore.get().metadata(), inStore.get().locations()), spawn.sizeBytes());
+      if (direct.isPresent()) {
+        madeBy.put(spawn.instance(), backend);
+        return new Spawned(direct.get(), backend.describe(), ImmutableMap.of("cache_ms", 0L,
+            "prepare_ms", ms(System.nanoTime() - t0)), Optional.empty());
+      }
+    }
+    CacheEntry entry = inStore.isPresent() ? cache.add(glance().download(inStore.get()),
+        inStore.get().metadata(), spawn.fillProgress()) : entry(spawn);
     long t1 = System.nanoTime();
     SpawnRequest request = SpawnRequest.of(spawn.instance(), entry).withProgress(spawn.importProgress());
     if (spawn.sizeBytes().isPresent()) {
@@ -173,17 +186,29 @@ public final class ImgtrustHost implements AutoCloseable {
     backends.closeAll();
   }
 
+  /**
+   * Glance's image, when the spawn brings no download, the cache has no entry and {@code [glance] api_servers} is set:
+   * the backend may then take it from Glance's store ({@link ImageBackend#prepareFromStore}), else it is fetched.
+   */
+  private Optional<GlanceImage> glanceOnMiss(Spawn spawn) throws ImageTrustException {
+    if (spawn.download().isPresent() || !GlanceSettings.configured(config)) {
+      return Optional.empty();
+    }
+    try {
+      cache.sealedEntry(spawn.imageId());
+      return Optional.empty();
+    } catch (ImageTrustException e) {
+      if (e.reason() != Reason.NOT_CACHED) {
+        throw e;
+      }
+    }
+    return Optional.of(glance().image(spawn.imageId()));
+  }
+
   private CacheEntry entry(Spawn spawn) throws ImageTrustException {
     if (spawn.download().isEmpty()) {
       // Not hashed here: the backend's own check (import or recheck) judges a file that changed since it was sealed.
-      try {
-        return cache.sealedEntry(spawn.imageId());
-      } catch (ImageTrustException e) {
-        if (e.reason() != Reason.NOT_CACHED || !GlanceSettings.configured(config)) {
-          throw e;
-        }
-      }
-      return GlanceFetch.fetch(glance(), cache, spawn.imageId(), spawn.fillProgress());
+      return cache.sealedEntry(spawn.imageId());
     }
     ImageMetadata meta = spawn.metadata().orElseThrow();
     if (!meta.id().equals(spawn.imageId())) {

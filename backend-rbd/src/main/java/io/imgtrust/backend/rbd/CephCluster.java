@@ -43,6 +43,33 @@ final class CephCluster implements AutoCloseable {
     return monitors;
   }
 
+  /** The cluster's fsid, to tell whether a Glance location is in this cluster. */
+  synchronized String fsid() throws ImageTrustException {
+    pool();
+    try {
+      return rados.clusterFsid();
+    } catch (RadosException e) {
+      throw CephErrors.of("cannot read the fsid of the cluster of " + settings.cephConf, e);
+    }
+  }
+
+  /** A new I/O context on {@code poolName} of this cluster (Glance's pool); the caller {@link #release}s it. */
+  synchronized IoCTX ioContext(String poolName) throws ImageTrustException {
+    pool();
+    try {
+      return rados.ioCtxCreate(poolName);
+    } catch (RadosException e) {
+      throw CephErrors.of("cannot open pool '" + poolName + "' as client." + settings.user, e);
+    }
+  }
+
+  /** Releases a context of {@link #ioContext}. */
+  synchronized void release(IoCTX ctx) {
+    if (rados != null) {
+      rados.ioCtxDestroy(ctx);
+    }
+  }
+
   private void connect() throws ImageTrustException {
     if (!Files.isReadable(settings.cephConf)) {
       throw ImageTrustException.of(Reason.BAD_CONFIG, RbdSettings.CEPH_CONF.qualifiedName() + " = "

@@ -4,18 +4,26 @@ import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
 import com.google.common.util.concurrent.Striped;
 import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.Key;
+import io.imgtrust.core.digest.CopyProgress;
+import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
 import io.imgtrust.core.spi.SpawnRequest;
+import io.imgtrust.core.spi.StoredImage;
 import io.imgtrust.core.spi.VerifiedImport;
+import io.imgtrust.core.verify.ImageVerifier;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rbd backend ({@code images_type = rbd}): the instance disk is the RBD image {@code <instance>_<disk>} in
@@ -32,6 +40,8 @@ import java.util.concurrent.locks.Lock;
  * domain XML or a log line. Thread-safe; prepares and removes of one disk in this process are serialized.
  */
 public final class RbdBackend implements ImageBackend {
+  private static final Logger log = LoggerFactory.getLogger(RbdBackend.class);
+  private static final String DISK = "disk";
   private static final Striped<Lock> DISKS = Striped.lazyWeakLock(64);
   private final BackendContext ctx;
   private final RbdSettings settings;
@@ -67,32 +77,33 @@ public final class RbdBackend implements ImageBackend {
     } finally {
       lock.unlock();
     }
+    return disk(pool, name, secret, size, rep);
+  }
+
+  private PreparedDisk disk(RbdPool pool, String name, String secret, long size, Map<String, Object> rep)
+      throws ImageTrustException {
     rep.put("virtual_size", size);
     rep.put("rbd_image", pool.spec(name));
     String xml = DiskXml.rbd(pool.spec(name), cluster.monitors(), settings.user, secret, "vda");
     return PreparedDisk.of(xml, pool.spec(name), rep);
   }
 
+  private VerifiedBases bases(RbdPool pool) {
+    return new VerifiedBases(pool, clusterKey.get(), Duration.ofSeconds(ctx.config().number(Key.LOCK_TIMEOUT_SECONDS)),
+        settings.recheckAlways);
+  }
+
   /** Clone mode: the image's verified base (made and sealed now if needed), then a clone of its snapshot. */
   private Map<String, Object> clone(RbdPool pool, VerifiedImport imp, String name, long size)
       throws ImageTrustException {
-    VerifiedBases bases = new VerifiedBases(pool, clusterKey.get(),
-        Duration.ofSeconds(ctx.config().number(Key.LOCK_TIMEOUT_SECONDS)), settings.recheckAlways);
-    VerifiedBases.Base base = bases.ensure(imp.entry(), imp::into);
+    VerifiedBases.Base base = bases(pool).ensure(imp.entry(), imp::into);
     if (base.unverified()) {
       // warn mode: the copy failed verification, so it is no base; it becomes this disk as an import would
       RbdImport.build(pool, name, tmp -> pool.rename(base.name, tmp));
       resize(pool, name, size);
       return new LinkedHashMap<>(imp.report(base.built.get()));
     }
-    long baseSize = imp.entry().record().size();
-    RbdImport.build(pool, name, tmp -> {
-      pool.cloneOf(base.name, VerifiedBases.SNAPSHOT, tmp);
-      if (size > baseSize) {
-        resize(pool, tmp, size);
-      }
-      return null;
-    });
+    cloneBase(pool, base.name, imp.entry().record().size(), name, size);
     Map<String, Object> rep = new LinkedHashMap<>();
     if (base.built.isPresent()) {
       rep.putAll(imp.report(base.built.get()));
@@ -107,6 +118,61 @@ public final class RbdBackend implements ImageBackend {
     }
     rep.put("base", pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT);
     return rep;
+  }
+
+  /** Makes disk {@code name} of {@code size} bytes as a clone of the sealed snapshot of base {@code base}. */
+  private static void cloneBase(RbdPool pool, String base, long baseSize, String name, long size)
+      throws ImageTrustException {
+    RbdImport.build(pool, name, tmp -> {
+      pool.cloneOf(base, VerifiedBases.SNAPSHOT, tmp);
+      if (size > baseSize) {
+        resize(pool, tmp, size);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Clone mode, for a raw image Glance keeps in this cluster ({@code rbd://<fsid>/...} with this cluster's fsid), in
+   * {@code mode = enforce}: the disk is a clone of the image's verified base, made from Glance's snapshot if needed
+   * ({@link StoreBases}); no cache file. Anything else is empty: the caller takes the cache path.
+   */
+  @Override
+  public Optional<PreparedDisk> prepareFromStore(String instance, StoredImage image, OptionalLong sizeBytes)
+      throws ImageTrustException {
+    SpawnRequest.requirePlainNames(instance, DISK);
+    ImageMetadata meta = image.metadata();
+    if (clusterKey.isEmpty() || !ctx.cache().policy().enforce() || !"raw".equals(meta.diskFormat())) {
+      return Optional.empty();
+    }
+    String fsid = cluster.fsid();
+    Optional<RbdLocation> here = image.locations().stream().map(RbdLocation::parse).flatMap(Optional::stream)
+        .filter(l -> l.inCluster(fsid)).findFirst();
+    if (here.isEmpty()) {
+      log.info("image {}: no Glance location in this cluster ({}); the cache path fetches it", meta.id(), fsid);
+      return Optional.empty();
+    }
+    long size = sizeBytes.orElse(meta.size());
+    if (size < meta.size()) {
+      throw ImageTrustException.of(Reason.FLAVOR_TOO_SMALL, "requested disk size " + size
+          + " bytes is smaller than image " + meta.id() + " (" + meta.size() + " bytes)",
+          Map.of("requested", size, "image_size", meta.size()));
+    }
+    String secret = settings.requireSecret();
+    String name = imageName(instance, DISK);
+    RbdPool pool = cluster.pool();
+    Lock lock = DISKS.get(name);
+    lock.lock();
+    Map<String, Object> rep;
+    try {
+      StoreBases.Made base = new StoreBases(pool, bases(pool), ImageVerifier.fromConfig(ctx.config()))
+          .ensure(meta, here.get(), new StoreSnapshot(cluster, here.get()), CopyProgress.NONE);
+      cloneBase(pool, base.name, meta.size(), name, size);
+      rep = StoreReport.of(meta, base, pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT);
+    } finally {
+      lock.unlock();
+    }
+    return Optional.of(disk(pool, name, secret, size, rep));
   }
 
   private static void resize(RbdPool pool, String image, long size) throws ImageTrustException {

@@ -7,7 +7,6 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.io.BaseEncoding;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
-import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.digest.ImageSink;
 import java.security.SecureRandom;
 import org.slf4j.Logger;
@@ -31,8 +30,8 @@ final class RbdImport {
 
   /** Writes the verified bytes into the sink (e.g. {@code VerifiedImport::into}); throws if they do not verify. */
   @FunctionalInterface
-  interface Source {
-    CopyReport into(ImageSink sink) throws ImageTrustException;
+  interface Source<R> {
+    R into(ImageSink sink) throws ImageTrustException;
   }
 
   private RbdImport() {}
@@ -49,7 +48,7 @@ final class RbdImport {
    * @throws ImageTrustException {@code TARGET_EXISTS} (the image exists, or appeared meanwhile: it is kept),
    *     {@code CEPH_ERROR}, or whatever {@code source} threw; no temporary of this call is left
    */
-  static CopyReport run(RbdPool pool, String name, long size, Source source) throws ImageTrustException {
+  static <R> R run(RbdPool pool, String name, long size, Source<R> source) throws ImageTrustException {
     return build(pool, name, tmp -> {
       pool.create(tmp, size);
       return fill(pool, tmp, source);
@@ -100,10 +99,10 @@ final class RbdImport {
     }
   }
 
-  private static CopyReport fill(RbdPool pool, String tmp, Source source) throws ImageTrustException {
+  private static <R> R fill(RbdPool pool, String tmp, Source<R> source) throws ImageTrustException {
     RbdImage image = pool.open(tmp);
     try (RbdSink sink = new RbdSink(image)) {
-      CopyReport report = source.into(sink);
+      R report = source.into(sink);
       sink.finish();
       return report;
     } catch (CephIoException e) {

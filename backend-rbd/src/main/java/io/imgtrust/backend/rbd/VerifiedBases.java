@@ -64,25 +64,47 @@ final class VerifiedBases {
   }
 
   /** The verified base of {@code source}'s entry, made from it (the seam for any other verified source) if needed. */
-  Base ensure(CacheEntry entry, RbdImport.Source source) throws ImageTrustException {
+  Base ensure(CacheEntry entry, RbdImport.Source<CopyReport> source) throws ImageTrustException {
     String name = baseName(entry);
-    try (BaseLock held = BaseLock.acquire(pool, name, lockWait)) {
+    LedgerRecord record = entry.record();
+    try (BaseLock held = lock(name)) {
       if (pool.exists(name)) {
-        Optional<String> sealedBy = accepted(name, entry.record());
+        Optional<String> sealedBy = accepted(name, (seal, snapId) -> seal.mismatch(record, snapId), Optional.of(record));
         if (sealedBy.isPresent()) {
           return new Base(name, Optional.empty(), sealedBy.get());
         }
       }
-      CopyReport r = RbdImport.run(pool, name, entry.record().size(), source);
+      CopyReport r = RbdImport.run(pool, name, record.size(), source);
       if (r.failure().isPresent()) {
         return new Base(name, Optional.of(r), "");
       }
-      return new Base(name, Optional.of(r), seal(name, entry.record()));
+      return new Base(name, Optional.of(r), seal(name, (snapId, host, at) -> BaseSeal.of(record, snapId, host, at)));
     }
   }
 
-  /** Who sealed the base, when it is acceptable; else sets it aside (logged) and returns empty. */
-  private Optional<String> accepted(String name, LedgerRecord record) throws ImageTrustException {
+  /** What a stored seal must say for the caller to take the base: why it does not, or empty. */
+  @FunctionalInterface
+  interface SealCheck {
+    Optional<String> mismatch(BaseSeal seal, long snapId);
+  }
+
+  /** Makes the seal of a base just snapshotted. */
+  @FunctionalInterface
+  interface SealMaker {
+    BaseSeal make(long snapId, String host, Instant at);
+  }
+
+  /** The cluster-wide lock of base {@code name}. */
+  BaseLock lock(String name) throws ImageTrustException {
+    return BaseLock.acquire(pool, name, lockWait);
+  }
+
+  /**
+   * Who sealed base {@code name}, when its seal verifies and passes {@code check} (and, with {@code recheck =
+   * always} and a {@code record}, its snapshot's bytes match it); else sets it aside (logged) and returns empty.
+   */
+  Optional<String> accepted(String name, SealCheck check, Optional<LedgerRecord> record)
+      throws ImageTrustException {
     Optional<String> problem;
     String sealedBy = "";
     RbdImage image = pool.open(name);
@@ -94,14 +116,14 @@ final class VerifiedBases {
         problem = Optional.of("its seal does not verify under this host's cluster key (edited, unsealed, or sealed "
             + "with another key)");
       } else {
-        problem = seal.get().mismatch(record, snapshotId(image));
+        problem = check.mismatch(seal.get(), snapshotId(image));
         sealedBy = seal.get().sealedBy();
       }
     } finally {
       close(image);
     }
-    if (problem.isEmpty() && recheck) {
-      problem = BaseRecheck.mismatch(pool, name, SNAPSHOT, record);
+    if (problem.isEmpty() && recheck && record.isPresent()) {
+      problem = BaseRecheck.mismatch(pool, name, SNAPSHOT, record.get());
     }
     if (problem.isEmpty()) {
       return Optional.of(sealedBy);
@@ -113,13 +135,14 @@ final class VerifiedBases {
     return Optional.empty();
   }
 
-  private String seal(String name, LedgerRecord record) throws ImageTrustException {
+  /** Snapshots base {@code name}, protects the snapshot, and seals it with what {@code maker} makes. */
+  String seal(String name, SealMaker maker) throws ImageTrustException {
     RbdImage image = pool.open(name);
     try {
       image.snapCreate(SNAPSHOT);
       image.snapProtect(SNAPSHOT);
       String host = hostName();
-      BaseSeal seal = BaseSeal.of(record, snapshotId(image), host, Instant.now());
+      BaseSeal seal = maker.make(snapshotId(image), host, Instant.now());
       setMetadata(image, BaseSeal.BODY_KEY, seal.body());
       setMetadata(image, BaseSeal.MAC_KEY, key.mac(seal.body()));
       return seal.sealedBy();

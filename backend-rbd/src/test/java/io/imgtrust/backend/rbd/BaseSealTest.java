@@ -82,4 +82,38 @@ class BaseSealTest {
     assertThat(catchThrowableOfType(ImageTrustException.class, () -> ClusterKey.load(shortKey)).getMessage())
         .contains("fewer than 32");
   }
+
+  private static io.imgtrust.core.metadata.ImageMetadata meta(String id, long size, byte digestByte) {
+    byte[] d = new byte[64];
+    d[0] = digestByte;
+    return io.imgtrust.core.metadata.ImageMetadata.builder().id(id).diskFormat("raw").size(size).multihash(
+        io.imgtrust.core.metadata.ImageMetadata.Digest.of(io.imgtrust.core.metadata.HashAlgorithm.SHA512, d)).build();
+  }
+
+  private static BaseSeal storeSeal(io.imgtrust.core.metadata.ImageMetadata m) {
+    String hex = com.google.common.io.BaseEncoding.base16().lowerCase().encode(m.expectedDigest().get().value());
+    return BaseSeal.ofStore(m.id(), "c0ffee", m.size(), java.util.Map.of("digest_algorithm", "sha512",
+        "digest_field", "os_hash_value", "digest_value", hex), 7, "rbd://f/images/img/snap", 42, "h", Instant.EPOCH);
+  }
+
+  @Test
+  void storeSeal_parsedBack_matchesGlancesMetadataAndNamesItsSource() {
+    io.imgtrust.core.metadata.ImageMetadata m = meta("img", 1 << 20, (byte) 1);
+
+    BaseSeal back = BaseSeal.parse(storeSeal(m).body()).orElseThrow();
+
+    assertThat(back.mismatch(m, 7)).isEmpty();
+    assertThat(back.body()).contains("source=rbd://f/images/img/snap")
+        .contains("source_snap_id=42");
+  }
+
+  @Test
+  void storeSeal_otherDigestSizeImageOrSnapshot_saysWhy() {
+    BaseSeal seal = storeSeal(meta("img", 1 << 20, (byte) 1));
+
+    assertThat(seal.mismatch(meta("img", 1 << 20, (byte) 2), 7)).get().asString().contains("digest");
+    assertThat(seal.mismatch(meta("img", 2 << 20, (byte) 1), 7)).get().asString().contains("bytes");
+    assertThat(seal.mismatch(meta("other", 1 << 20, (byte) 1), 7)).get().asString().contains("image other");
+    assertThat(seal.mismatch(meta("img", 1 << 20, (byte) 1), 8)).get().asString().contains("snapshot");
+  }
 }

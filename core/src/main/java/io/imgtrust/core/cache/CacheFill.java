@@ -147,18 +147,7 @@ final class CacheFill {
     private FillFacts() {}
 
     static ImmutableMap<String, String> of(VerificationReport r) {
-      ImmutableMap.Builder<String, String> b = ImmutableMap.builder();
-      r.digestChecks().forEach(d -> b.put("digest_algorithm", d.algorithm().glanceName())
-          .put("digest_field", d.field()).put("digest_value", d.value()));
-      r.signature().ifPresent(s -> b.put("signature", s.properties().signatureBase64())
-          .put("signature_hash_method", s.properties().hashMethod().signatureName().orElseThrow())
-          .put("signature_key_type", s.properties().keyType().glanceName())
-          .put("certificate_id", s.signer().certificateId())
-          .put("signer_subject", s.signer().subject())
-          .put("signer_fingerprint_sha256", s.signer().fingerprint())
-          .put("trust_anchor_subject", s.signer().anchorSubject())
-          .put("trust_anchor_fingerprint_sha256", s.signer().anchorFingerprint()));
-      return b.build();
+      return r.facts();
     }
   }
 }

@@ -23,6 +23,22 @@ public interface ImageBackend extends AutoCloseable {
   PreparedDisk prepare(SpawnRequest request) throws ImageTrustException;
 
   /**
+   * Makes the instance's disk straight from the image's bytes in the image store, without the cache, when this
+   * backend can reach them where they are (the rbd backend in clone mode, for an image whose Glance location is in
+   * its own Ceph cluster). The disk must be made only from bytes verified against {@code image.metadata()} (digest,
+   * signature, trust), as a cache fill would verify them; a refusal leaves nothing behind, as {@link #prepare}.
+   *
+   * @return empty when this backend cannot take the image from its store (the caller then fills the cache and calls
+   *     {@link #prepare}); the default, for every backend that reads only the cache
+   * @throws ImageTrustException {@code DIGEST_MISMATCH}, {@code SIGNATURE_INVALID}, ... (nothing made), or a host
+   *     failure
+   */
+  default java.util.Optional<PreparedDisk> prepareFromStore(String instance, StoredImage image,
+      java.util.OptionalLong sizeBytes) throws ImageTrustException {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Checks a domain right before it boots ({@code domainXml} is libvirt's full domain XML). Backends whose disk stays
    * backed by the cache (qcow2) verify the backing chain here; import backends do nothing.
    */

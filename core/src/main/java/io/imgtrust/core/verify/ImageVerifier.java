@@ -11,6 +11,7 @@ import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.DigestPlan;
 import io.imgtrust.core.digest.ImageDigester;
 import io.imgtrust.core.digest.ImageDigests;
+import io.imgtrust.core.digest.ImageSink;
 import io.imgtrust.core.io.FileSink;
 import io.imgtrust.core.io.ImageSource;
 import io.imgtrust.core.io.SourceFailure;
@@ -120,6 +121,24 @@ public final class ImageVerifier {
         return digester.digestInto(in, plan, sink, progress, meta.size());
       }
     });
+  }
+
+  /**
+   * Verifies the bytes of {@code source} while writing them into {@code sink} (all-zero blocks of
+   * {@link ImageSink#zeroBlockSize} are not written), in one read. The sink is not finished, and on a failure it is
+   * left as it is: the caller removes what it wrote (e.g. a temporary RBD image). A {@link SourceFailure} of the
+   * source is rethrown as the typed error it carries.
+   *
+   * @throws ImageTrustException {@code DIGEST_MISMATCH}, {@code SIZE_MISMATCH}, a signature or trust refusal, or
+   *     {@code IO_ERROR}
+   */
+  public VerificationReport verifyInto(ImageSource source, ImageMetadata meta, DigestPlan extra, ImageSink sink,
+      io.imgtrust.core.digest.CopyProgress progress) throws ImageTrustException {
+    return verify(meta, extra, plan -> {
+      try (ReadableByteChannel in = open(source)) {
+        return digester.digestInto(in, plan, sink, progress, meta.size());
+      }
+    }, source.describe());
   }
 
   /** Reads the image once, computing a plan's digests and writing the bytes into a sink. */

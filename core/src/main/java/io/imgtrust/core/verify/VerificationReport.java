@@ -1,6 +1,7 @@
 package io.imgtrust.core.verify;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.imgtrust.core.digest.ImageDigests;
 import io.imgtrust.core.metadata.HashAlgorithm;
 import io.imgtrust.core.metadata.SignatureProperties;
@@ -53,6 +54,26 @@ public final class VerificationReport {
   /** Every digest the read produced (including chunk leaves, if asked for). */
   public ImageDigests digests() {
     return digests;
+  }
+
+  /**
+   * What was verified, as the flat facts a record keeps ({@link io.imgtrust.core.ledger.LedgerRecord#fill()}):
+   * {@code digest_algorithm}, {@code digest_field}, {@code digest_value} and, when signed, the signature's and the
+   * signer's facts.
+   */
+  public ImmutableMap<String, String> facts() {
+    ImmutableMap.Builder<String, String> b = ImmutableMap.builder();
+    digestChecks().forEach(d -> b.put("digest_algorithm", d.algorithm().glanceName())
+        .put("digest_field", d.field()).put("digest_value", d.value()));
+    signature().ifPresent(s -> b.put("signature", s.properties().signatureBase64())
+        .put("signature_hash_method", s.properties().hashMethod().signatureName().orElseThrow())
+        .put("signature_key_type", s.properties().keyType().glanceName())
+        .put("certificate_id", s.signer().certificateId())
+        .put("signer_subject", s.signer().subject())
+        .put("signer_fingerprint_sha256", s.signer().fingerprint())
+        .put("trust_anchor_subject", s.signer().anchorSubject())
+        .put("trust_anchor_fingerprint_sha256", s.signer().anchorFingerprint()));
+    return b.build();
   }
 
   /** One digest that matched its expected value. */

@@ -242,4 +242,42 @@ class ImageVerifierTest {
 
     assertThat(verifier(true).verify(image, m).signature()).isPresent();
   }
+
+  /** An in-memory sink and a stream source over the image file, for {@link ImageVerifier#verifyInto}. */
+  private byte[] verifyInto(ImageVerifier v, ImageMetadata m) throws Exception {
+    byte[] out = new byte[SIZE];
+    io.imgtrust.core.io.ImageSource src = new io.imgtrust.core.io.ImageSource() {
+      @Override
+      public java.nio.channels.ReadableByteChannel open() {
+        try {
+          return Files.newByteChannel(image);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public String describe() {
+        return "stream of " + image;
+      }
+    };
+    v.verifyInto(src, m, DigestPlan.withChunks(java.util.Set.of()), (data, offset) -> data.get(out, (int) offset,
+        data.remaining()), io.imgtrust.core.digest.CopyProgress.NONE);
+    return out;
+  }
+
+  @Test
+  void verifyInto_signedImage_writesTheBytesIntoTheSink() throws Exception {
+    assertThat(verifyInto(verifier(true), full())).isEqualTo(bytes);
+  }
+
+  @Test
+  void verifyInto_flippedByte_digestMismatch() throws Exception {
+    ImageMetadata m = full();
+    flipByte(5);
+
+    ImageTrustException e = catchThrowableOfType(ImageTrustException.class, () -> verifyInto(verifier(true), m));
+
+    assertThat(e.reason()).isEqualTo(Reason.DIGEST_MISMATCH);
+  }
 }
