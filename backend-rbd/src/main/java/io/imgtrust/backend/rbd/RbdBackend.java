@@ -2,6 +2,8 @@ package io.imgtrust.backend.rbd;
 
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.common.util.concurrent.Striped;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.config.Key;
@@ -9,6 +11,7 @@ import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
+import io.imgtrust.core.spi.SharedBases;
 import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.VerifiedImport;
 import java.time.Duration;
@@ -30,8 +33,11 @@ import java.util.concurrent.locks.Lock;
  * import of the same disk left. A dead or unreachable cluster is {@code CEPH_ERROR} within
  * {@code rbd_connect_timeout}. The cephx key stays in the keyring librados reads: never in an argument list, the
  * domain XML or a log line. Thread-safe; prepares and removes of one disk in this process are serialized.
+ *
+ * <p>As {@link SharedBases}: clone mode's verified bases in the pool, listed with their clone counts, and removed
+ * only through {@link #removeBases} ({@link BaseRemoval}), never while a clone exists.
  */
-public final class RbdBackend implements ImageBackend {
+public final class RbdBackend implements ImageBackend, SharedBases {
   private static final Striped<Lock> DISKS = Striped.lazyWeakLock(64);
   private final BackendContext ctx;
   private final RbdSettings settings;
@@ -76,11 +82,11 @@ public final class RbdBackend implements ImageBackend {
   /** Clone mode: the image's verified base (made and sealed now if needed), then a clone of its snapshot. */
   private Map<String, Object> clone(RbdPool pool, VerifiedImport imp, String name, long size)
       throws ImageTrustException {
-    VerifiedBases bases = new VerifiedBases(pool, clusterKey.get(),
-        Duration.ofSeconds(ctx.config().number(Key.LOCK_TIMEOUT_SECONDS)), settings.recheckAlways);
+    VerifiedBases bases = new VerifiedBases(pool, clusterKey.get(), lockWait(), settings.recheckAlways);
     VerifiedBases.Base base = bases.ensure(imp.entry(), imp::into);
     if (base.unverified()) {
-      // warn mode: the copy failed verification, so it is no base; it becomes this disk as an import would
+      // warn mode: the copy failed verification, so it is no base; set aside under the lock under a name of this
+      // call's own, it becomes this disk as an import would
       RbdImport.build(pool, name, tmp -> pool.rename(base.name, tmp));
       resize(pool, name, size);
       return new LinkedHashMap<>(imp.report(base.built.get()));
@@ -107,6 +113,25 @@ public final class RbdBackend implements ImageBackend {
     }
     rep.put("base", pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT);
     return rep;
+  }
+
+  private Duration lockWait() {
+    return Duration.ofSeconds(ctx.config().number(Key.LOCK_TIMEOUT_SECONDS));
+  }
+
+  @Override
+  public ImmutableList<ImmutableMap<String, Object>> listBases() throws ImageTrustException {
+    return new BaseRemoval(cluster.pool(), lockWait()).list();
+  }
+
+  @Override
+  public ImmutableMap<String, Object> removeBases(String imageId) throws ImageTrustException {
+    return new BaseRemoval(cluster.pool(), lockWait()).remove(imageId);
+  }
+
+  /** The pool, for tests in this package. */
+  RbdPool pool() throws ImageTrustException {
+    return cluster.pool();
   }
 
   private static void resize(RbdPool pool, String image, long size) throws ImageTrustException {
