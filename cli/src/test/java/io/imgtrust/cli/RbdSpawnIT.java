@@ -82,6 +82,38 @@ class RbdSpawnIT {
   }
 
   @Test
+  void cacheBaseRemove_refusedWhileACloneExistsThenRemovesTheBase_unknownIdTyped() throws Exception {
+    Path key = dir.resolve("cluster.key");
+    Files.write(key, java.security.SecureRandom.getSeed(32));
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    Path clone = writeConfig(dir, cephConf, UUID.randomUUID().toString(), 5);
+    Files.writeString(clone, Files.readString(clone) + "[rbd]\nmode = clone\ncluster_key_file = " + key + "\n");
+    Path small = dir.resolve("small.raw");
+    String sha = writeImage(small, 3L << 20, 5, 0);
+    assertThat(Launcher.run(clone, "cache", "add", small.toString(), "--meta",
+        ItFiles.meta(dir, "small-1", "raw", small, sha).toString()).exitCode()).isZero();
+    OpensslPki.Result spawned = Launcher.run(clone, "spawn", "--instance", "vm-base", "--image", "small-1");
+    assertThat(spawned.exitCode()).as(spawned.describe()).isZero();
+    String base = rbdLs().stream().filter(i -> i.startsWith("imgtrust-base_")).findFirst().orElseThrow();
+
+    JsonNode busy = assertRefused(Launcher.run(clone, "cache", "base-remove", "small-1"), 3,
+        "BASE_IN_USE");
+    assertThat(busy.path("message").asText()).contains("has 1 clone");
+    assertThat(rbdLs()).contains(base, "vm-base_disk");
+    OpensslPki.Result listed = Launcher.run(clone, "cache", "base-list");
+    JsonNode listedBase = Launcher.json(listed).path("bases").path(0);
+    assertThat(listedBase.path("name").asText()).isEqualTo(pool + "/" + base);
+    assertThat(listedBase.path("clones").asInt()).isEqualTo(1);
+    assertRefused(Launcher.run(clone, "cache", "base-remove", "no-such-image"), 2, "IMAGE_NOT_FOUND");
+
+    rbdRm("vm-base_disk");
+    OpensslPki.Result removed = Launcher.run(clone, "cache", "base-remove", "small-1");
+
+    assertThat(removed.exitCode()).as(removed.describe()).isZero();
+    assertThat(rbdLs()).noneMatch(i -> i.startsWith("imgtrust-base_"));
+  }
+
+  @Test
   void spawn_killedMidImport_noInstanceDiskAndALaterSpawnRemovesTheLeftoverAndWorks() throws Exception {
     Process p = new ProcessBuilder(Launcher.command(config, "spawn", "--instance", "vm-kill", "--image", "big-1"))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -62,8 +62,13 @@ public enum Reason {
   UNSAFE_DOMAIN(Kind.REFUSED),
   /** The Glance image is not {@code active} (queued, saving, deactivated, ...): there are no bytes to fetch. */
   IMAGE_NOT_ACTIVE(Kind.REFUSED),
-  /** Glance has no image with this id, or does not show it to these credentials (404). */
+  /**
+   * Glance has no image with this id, or does not show it to these credentials (404); or {@code cache base-remove}
+   * found no shared base of it.
+   */
   IMAGE_NOT_FOUND(Kind.BAD_INPUT),
+  /** A shared base (an rbd verified base) still has clones, so it is not removed; the message names how many. */
+  BASE_IN_USE(Kind.REFUSED),
 
   /** Reading or writing failed on the host (I/O error, no space). */
   IO_ERROR(Kind.HOST_FAILURE),

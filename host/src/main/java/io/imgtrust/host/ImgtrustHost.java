@@ -10,6 +10,7 @@ import io.imgtrust.core.config.Key;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
+import io.imgtrust.core.spi.SharedBases;
 import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.StoredImage;
 import io.imgtrust.glance.GlanceClient;
@@ -73,6 +74,21 @@ public final class ImgtrustHost implements AutoCloseable {
   /** The image cache ({@code <instances_path>/_base}) this host holds. */
   public ImageCache cache() {
     return cache;
+  }
+
+  /**
+   * The shared bases of the backend of {@code [libvirt] images_type} (the rbd backend's verified bases).
+   *
+   * @throws ImageTrustException {@code BAD_CONFIG} when that backend shares no bases (only rbd does)
+   */
+  public SharedBases sharedBases() throws ImageTrustException {
+    checkOpen();
+    ImageBackend b = backends.get(null);
+    if (!(b instanceof SharedBases)) {
+      throw ImageTrustException.of(Reason.BAD_CONFIG, "images_type " + config.string(Key.IMAGES_TYPE)
+          + " keeps no shared bases (only rbd does, as verified bases in clone mode)");
+    }
+    return (SharedBases) b;
   }
 
   /**

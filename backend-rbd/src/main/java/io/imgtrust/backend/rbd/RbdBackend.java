@@ -2,6 +2,8 @@ package io.imgtrust.backend.rbd;
 
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.common.util.concurrent.Striped;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
@@ -12,6 +14,7 @@ import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.DiskXml;
 import io.imgtrust.core.spi.ImageBackend;
 import io.imgtrust.core.spi.PreparedDisk;
+import io.imgtrust.core.spi.SharedBases;
 import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.StoredImage;
 import io.imgtrust.core.spi.VerifiedImport;
@@ -38,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * import of the same disk left. A dead or unreachable cluster is {@code CEPH_ERROR} within
  * {@code rbd_connect_timeout}. The cephx key stays in the keyring librados reads: never in an argument list, the
  * domain XML or a log line. Thread-safe; prepares and removes of one disk in this process are serialized.
+ *
+ * <p>As {@link SharedBases}: clone mode's verified bases in the pool, listed with their clone counts, and removed
+ * only through {@link #removeBases} ({@link BaseRemoval}), never while a clone exists.
  */
-public final class RbdBackend implements ImageBackend {
+public final class RbdBackend implements ImageBackend, SharedBases {
   private static final Logger log = LoggerFactory.getLogger(RbdBackend.class);
   private static final String DISK = "disk";
   private static final Striped<Lock> DISKS = Striped.lazyWeakLock(64);
@@ -89,8 +95,7 @@ public final class RbdBackend implements ImageBackend {
   }
 
   private VerifiedBases bases(RbdPool pool) {
-    return new VerifiedBases(pool, clusterKey.get(), Duration.ofSeconds(ctx.config().number(Key.LOCK_TIMEOUT_SECONDS)),
-        settings.recheckAlways);
+    return new VerifiedBases(pool, clusterKey.get(), lockWait(), settings.recheckAlways);
   }
 
   /** Clone mode: the image's verified base (made and sealed now if needed), then a clone of its snapshot. */
@@ -98,7 +103,8 @@ public final class RbdBackend implements ImageBackend {
       throws ImageTrustException {
     VerifiedBases.Base base = bases(pool).ensure(imp.entry(), imp::into);
     if (base.unverified()) {
-      // warn mode: the copy failed verification, so it is no base; it becomes this disk as an import would
+      // warn mode: the copy failed verification, so it is no base; set aside under the lock under a name of this
+      // call's own, it becomes this disk as an import would
       RbdImport.build(pool, name, tmp -> pool.rename(base.name, tmp));
       resize(pool, name, size);
       return new LinkedHashMap<>(imp.report(base.built.get()));
@@ -173,6 +179,25 @@ public final class RbdBackend implements ImageBackend {
       lock.unlock();
     }
     return Optional.of(disk(pool, name, secret, size, rep));
+  }
+
+  private Duration lockWait() {
+    return Duration.ofSeconds(ctx.config().number(Key.LOCK_TIMEOUT_SECONDS));
+  }
+
+  @Override
+  public ImmutableList<ImmutableMap<String, Object>> listBases() throws ImageTrustException {
+    return new BaseRemoval(cluster.pool(), lockWait()).list();
+  }
+
+  @Override
+  public ImmutableMap<String, Object> removeBases(String imageId) throws ImageTrustException {
+    return new BaseRemoval(cluster.pool(), lockWait()).remove(imageId);
+  }
+
+  /** The pool, for tests in this package. */
+  RbdPool pool() throws ImageTrustException {
+    return cluster.pool();
   }
 
   private static void resize(RbdPool pool, String image, long size) throws ImageTrustException {

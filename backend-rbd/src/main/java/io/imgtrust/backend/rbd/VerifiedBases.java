@@ -28,6 +28,8 @@ final class VerifiedBases {
   private static final Logger log = LoggerFactory.getLogger(VerifiedBases.class);
   static final String SNAPSHOT = "imgtrust";
   static final String PREFIX = "imgtrust-base_";
+  /** A warn-mode import that failed verification, renamed under the lock for the spawn that made it to take. */
+  static final String UNVERIFIED = "~unverified-";
   private final RbdPool pool;
   private final ClusterKey key;
   private final Duration lockWait;
@@ -40,7 +42,10 @@ final class VerifiedBases {
     this.recheck = recheck;
   }
 
-  /** A base ready to clone (sealed), or one just made from bytes that failed verification in warn mode. */
+  /**
+   * A base ready to clone (sealed), or one just made from bytes that failed verification in warn mode (then named
+   * {@code <base>~unverified-<random>}, for this caller alone).
+   */
   static final class Base {
     final String name;
     /** The import that made it in this call; empty when it existed. */
@@ -76,7 +81,10 @@ final class VerifiedBases {
       }
       CopyReport r = RbdImport.run(pool, name, record.size(), source);
       if (r.failure().isPresent()) {
-        return new Base(name, Optional.of(r), "");
+        // never left under the base's name once the lock is released: a concurrent spawn would set it aside
+        String own = name + UNVERIFIED + BaseEncoding.base16().lowerCase().encode(RbdImport.randomBytes());
+        pool.rename(name, own);
+        return new Base(own, Optional.of(r), "");
       }
       return new Base(name, Optional.of(r), seal(name, (snapId, host, at) -> BaseSeal.of(record, snapId, host, at)));
     }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     description = "The verified image cache (<instances_path>/_base): fill it, list it, recheck it, see what was "
         + "quarantined.",
     subcommands = {CacheAddCommand.class, CacheFetchCommand.class, CacheListCommand.class, CacheVerifyCommand.class,
-        CacheScrubCommand.class, CacheQuarantineCommand.class})
+        CacheScrubCommand.class, CacheQuarantineCommand.class, CacheBaseListCommand.class,
+        CacheBaseRemoveCommand.class})
 final class CacheCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.ParentCommand Root root;
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
