@@ -37,36 +37,66 @@ public final class Main {
 
   /** Runs the command line and returns the exit status (for tests). */
   public static int run(String... args) {
+    return commandLine(args).execute(args);
+  }
+
+  /** The command line for {@code args}: the root with only the (sub)commands they name, ready to execute them. */
+  static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Root());
-    String named = commandName(args);
-    if (named != null) {
-      cl.addSubcommand(named, COMMANDS.get(named).get());
-    } else {
-      COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+    int at = commandIndex(args);
+    CommandLine named = register(cl, COMMANDS, args, at);
+    if (named != null && named.getCommand() instanceof CommandGroup) {
+      register(named, ((CommandGroup) named.getCommand()).subcommands(), args, commandIndex(args, at + 1));
     }
     cl.setExecutionExceptionHandler(new Failures());
     cl.setParameterExceptionHandler(new Failures());
     cl.setExitCodeExceptionMapper(t -> 1);
-    return cl.execute(args);
+    return cl;
+  }
+
+  /**
+   * Registers on {@code parent} only the command of {@code commands} named by {@code args[at]}, and returns it; or,
+   * when there is no such name ({@code at} is -1, or names no command), all of them, so that help and error messages
+   * list them all, and returns null. Picocli reflects over every command it is given: registering one saves start-up.
+   */
+  private static CommandLine register(
+      CommandLine parent, Map<String, Supplier<Object>> commands, String[] args, int at) {
+    String name = at < 0 ? null : args[at];
+    if (name != null && commands.containsKey(name)) {
+      parent.addSubcommand(name, commands.get(name).get());
+      return parent.getSubcommands().get(name);
+    }
+    commands.forEach((n, make) -> parent.addSubcommand(n, make.get()));
+    return null;
   }
 
   /**
    * The top-level command the arguments name, or null (no command, an unknown one, or a request for help), in which
-   * case every command is registered so that help and error messages list them all. Only the invoked command is
-   * registered otherwise, which saves about 0.1 s of start-up.
+   * case every command is registered so that help and error messages list them all.
    */
   static String commandName(String[] args) {
-    for (int i = 0; i < args.length; i++) {
+    int at = commandIndex(args);
+    return at >= 0 && COMMANDS.containsKey(args[at]) ? args[at] : null;
+  }
+
+  /** Where the first command name is in {@code args}: the first argument that is no option; -1 if help comes first. */
+  static int commandIndex(String[] args) {
+    return commandIndex(args, 0);
+  }
+
+  /** The index of the first argument from {@code from} on that is no option (skipping {@code --config}'s value). */
+  private static int commandIndex(String[] args, int from) {
+    for (int i = from; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--config")) {
         i++;
       } else if (a.equals("-h") || a.equals("--help")) {
-        return null;
+        return -1;
       } else if (!a.startsWith("-")) {
-        return COMMANDS.containsKey(a) ? a : null;
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
   static final class Version implements CommandLine.IVersionProvider {
