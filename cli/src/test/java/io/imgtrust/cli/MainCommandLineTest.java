@@ -61,7 +61,7 @@ class MainCommandLineTest {
     CommandLine cl = Main.commandLine("cache", "frobnicate");
 
     assertThat(cl.getSubcommands().get("cache").getSubcommands().keySet())
-        .containsExactly("add", "fetch", "list", "verify", "scrub", "quarantine");
+        .containsExactly("add", "fetch", "list", "verify", "scrub", "quarantine", "base-list", "base-remove");
   }
 
   @Test
