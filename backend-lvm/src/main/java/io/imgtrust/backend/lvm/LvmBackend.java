@@ -108,8 +108,8 @@ public final class LvmBackend implements ImageBackend {
   }
 
   private static CopyReport write(VerifiedImport imp, LogicalVolume lv) throws IOException, ImageTrustException {
-    try (BlockDevice device = BlockDevice.open(lv.path)) {
-      BlockSink sink = new BlockSink(device);
+    try (BlockDevice device = BlockDevice.open(lv.path);
+        BlockSink sink = new BlockSink(device)) {
       CopyReport copied = imp.into(sink);
       sink.finish(lv.size);
       return copied;
