@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
  * A response body as a blocking channel that never hangs: a read that receives nothing for the read timeout fails
  * with {@code GLANCE_ERROR} (as a {@link SourceFailure}) and cancels the response. A body that ends early or whose
  * connection drops fails with a plain {@link IOException} (the download resumes). At most {@link #AHEAD} lists of
- * buffers are requested ahead of the reader.
+ * buffers (about 8 MiB with the client's 16 KiB buffers) are requested ahead of the reader, so the socket is still
+ * read while the reader's consumers (digests, the file write) are busy; a smaller window stalls the sender.
  */
 final class BodyChannel implements HttpResponse.BodySubscriber<BodyChannel>, ReadableByteChannel {
-  private static final int AHEAD = 32;
+  static final int AHEAD = 512;
   private static final List<ByteBuffer> END = List.of();
 
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
