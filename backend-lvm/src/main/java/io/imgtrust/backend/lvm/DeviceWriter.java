@@ -129,7 +129,8 @@ final class DeviceWriter implements AutoCloseable {
       }
     } catch (IOException e) {
       failure.compareAndSet(null, e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (OutOfMemoryError, JNA's InternalError): a block not written must fail the import.
       failure.compareAndSet(null, new IOException("device write failed", e));
     } finally {
       if (recycled != null) {

@@ -46,7 +46,13 @@ final class DemoHook implements AutoCloseable {
     AtomicFiles.write(SCRIPT, HookScript.body(Path.of(launcher), config).getBytes(StandardCharsets.UTF_8),
         "rwxr-xr-x");
     DemoHook h = new DemoHook(step);
-    h.reload();
+    try {
+      h.reload();
+    } catch (ImageTrustException | RuntimeException e) {
+      // Never leave a hook behind that would run for every domain start on this host.
+      Files.deleteIfExists(SCRIPT);
+      throw e;
+    }
     return java.util.Optional.of(h);
   }
 
