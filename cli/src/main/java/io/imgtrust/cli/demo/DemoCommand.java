@@ -205,7 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
     Glance.write(meta, Glance.image(id, size).checksum(d).multihash(d, HashAlgorithm.SHA512).signature(sig));
   }
 
-  private static long flipByte(Path file) throws IOException {
+  static long flipByte(Path file) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       long offset = f.length() / 2 + 12345;
       f.seek(offset);

@@ -6,7 +6,6 @@ import io.imgtrust.core.Reason;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.metadata.SignatureProperties;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,18 +49,6 @@ final class DemoGlance {
         .put("value", sig.certificateId());
     send(request("/v2/images/" + id).header("Content-Type", "application/openstack-images-v2.1-json-patch")
         .method("PATCH", HttpRequest.BodyPublishers.ofString(patch.toString())), 200);
-  }
-
-  /** Flips one byte in the middle of image {@code id}'s file in Glance's file store {@code store}. */
-  static long flipInStore(Path store, String id) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(store.resolve(id).toFile(), "rw")) {
-      long offset = f.length() / 3 + 777;
-      f.seek(offset);
-      int b = f.read();
-      f.seek(offset);
-      f.write(b ^ 0x10);
-      return offset;
-    }
   }
 
   private HttpRequest.Builder request(String path) {

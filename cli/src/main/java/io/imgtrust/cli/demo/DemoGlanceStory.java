@@ -48,7 +48,7 @@ final class DemoGlanceStory {
       throws Exception {
     String id = UUID.randomUUID().toString();
     glance.upload(id, image, meta);
-    long offset = DemoGlance.flipInStore(services.glanceStore, id);
+    long offset = DemoCommand.flipByte(services.glanceStore.resolve(id));
     try {
       GlanceFetch.fetch(client, host.cache(), id, CopyProgress.NONE);
       throw ImageTrustException.of(Reason.INTERNAL, "the image rotten in Glance's store was not refused");

@@ -8,7 +8,6 @@ import com.google.common.hash.HashCode;
 import io.imgtrust.core.metadata.HashAlgorithm;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -67,27 +66,12 @@ public final class ImageDigester {
   }
 
   /**
-   * Digests everything {@code in} yields and writes the same bytes to {@code out}, in one read; writing overlaps with
-   * hashing. Closes neither channel; the caller fsyncs {@code out} if needed.
-   */
-  public ImageDigests digestAndCopy(ReadableByteChannel in, DigestPlan plan, WritableByteChannel out)
-      throws java.io.IOException {
-    return digestAndCopy(in, plan, out, CopyProgress.NONE, 0);
-  }
-
-  /**
    * Like {@link #digestInto(Path, DigestPlan, ImageSink, CopyProgress, long)} for a stream (a download): every byte
    * is read and hashed; all-zero blocks of {@link ImageSink#zeroBlockSize} are not written.
    */
   public ImageDigests digestInto(ReadableByteChannel in, DigestPlan plan, ImageSink sink, CopyProgress progress,
       long total) throws java.io.IOException {
     return run(in, Holes.NONE, plan, List.of(new SinkLane(sink, total, progress)));
-  }
-
-  /** Like {@link #digestAndCopy(ReadableByteChannel, DigestPlan, WritableByteChannel)}, reporting progress. */
-  public ImageDigests digestAndCopy(ReadableByteChannel in, DigestPlan plan, WritableByteChannel out,
-      CopyProgress progress, long total) throws java.io.IOException {
-    return run(in, Holes.NONE, plan, List.of(new CopyLane(out, progress, total)));
   }
 
   /**
@@ -125,36 +109,6 @@ public final class ImageDigester {
     ImmutableMap.Builder<HashAlgorithm, HashCode> whole = ImmutableMap.builder();
     wholeLanes.forEach((a, lane) -> whole.put(a, lane.result));
     return new ImageDigests(whole.build(), ImmutableList.copyOf(leaves.values()), total);
-  }
-
-  /** Writes every buffer, in order, to a channel. */
-  private static final class CopyLane implements Lane {
-    private final WritableByteChannel out;
-    private final CopyProgress progress;
-    private final long total;
-    private long done;
-
-    CopyLane(WritableByteChannel out, CopyProgress progress, long total) {
-      this.out = out;
-      this.progress = progress;
-      this.total = total;
-    }
-
-    @Override
-    public boolean wants(long index) {
-      return true;
-    }
-
-    @Override
-    public void accept(long index, ByteBuffer data) throws java.io.IOException {
-      while (data.hasRemaining()) {
-        done += out.write(data);
-      }
-      progress.update(done, total);
-    }
-
-    @Override
-    public void finish() {}
   }
 
   private static final class WholeLane implements Lane {
