@@ -4,11 +4,14 @@ import com.google.common.collect.ImmutableList;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code i} starts at offset {@code i * bufferSize}. A failure in any lane stops the reading and is rethrown.
  */
 final class FanOut {
-  private static final Slot END = new Slot(ByteBuffer.allocate(0));
+  private static final Slot END = new Slot();
 
   private final ImmutableList<Lane> lanes;
   private final int bufferSize;
@@ -45,6 +48,25 @@ final class FanOut {
    * {@link Lane#acceptHole} for it.
    */
   long run(ReadableByteChannel in, Holes holes) throws Exception {
+    return run(in, holes, false);
+  }
+
+  /**
+   * Like {@link #run(ReadableByteChannel, Holes)}, but the full buffers within the file's size at the start are
+   * memory-mapped instead of read: the lanes read them from the page cache with no reader copy, and each mapping is
+   * unmapped once every lane is done with it. What follows (the last partial buffer, anything the file grew by) is
+   * read. Only for lanes that do not hand the bytes on (a lane reading a mapping twice could see two versions); a
+   * file that shrinks while mapped fails with an {@link IOException}.
+   */
+  long runMapped(FileChannel in, Holes holes) throws Exception {
+    try {
+      return run(in, holes, true);
+    } catch (InternalError e) { // SIGBUS: the file was truncated under a mapping
+      throw new IOException("the file changed while it was mapped: " + e.getMessage(), e);
+    }
+  }
+
+  private long run(ReadableByteChannel in, Holes holes, boolean map) throws Exception {
     BlockingQueue<Slot> free = new ArrayBlockingQueue<>(slots);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<BlockingQueue<Slot>> queues = new ArrayList<>();
@@ -59,7 +81,7 @@ final class FanOut {
     }
     long total = 0;
     try {
-      total = read(in, holes, free, queues, failure);
+      total = read(in, holes, map, free, queues, failure);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure.compareAndSet(null, new InterruptedIOException("read interrupted"));
@@ -85,21 +107,29 @@ final class FanOut {
     return total;
   }
 
-  private long read(ReadableByteChannel in, Holes holes, BlockingQueue<Slot> free, List<BlockingQueue<Slot>> queues,
-      AtomicReference<Throwable> failure) throws IOException, InterruptedException {
+  private long read(ReadableByteChannel in, Holes holes, boolean map, BlockingQueue<Slot> free,
+      List<BlockingQueue<Slot>> queues, AtomicReference<Throwable> failure) throws IOException, InterruptedException {
     long total = 0;
     int allocated = 0;
+    long mappable = map ? ((FileChannel) in).size() / bufferSize * bufferSize : 0;
     for (long index = 0; failure.get() == null; index++) {
       Slot s = free.poll();
       if (s == null && allocated < slots) {
-        s = new Slot(ByteBuffer.allocateDirect(bufferSize));
+        s = new Slot();
         allocated++;
       } else if (s == null) {
-        s = free.take();
+        s = awaitFree(free, failure);
+        if (s == null) {
+          break; // a lane failed while the lanes held every slot
+        }
       }
       int n = skipHole(in, holes, total);
       s.hole = n > 0;
-      n = s.hole ? n : fill(in, s.buf);
+      if (!s.hole && total < mappable) {
+        n = s.map((FileChannel) in, total, bufferSize);
+      } else if (!s.hole) {
+        n = s.fill(in, bufferSize);
+      }
       if (n == 0) {
         free.add(s);
         break;
@@ -115,12 +145,25 @@ final class FanOut {
     return total;
   }
 
+  /** The next free slot, or null once a lane has failed (checked every 100 ms while the lanes hold every slot). */
+  private static Slot awaitFree(BlockingQueue<Slot> free, AtomicReference<Throwable> failure)
+      throws InterruptedException {
+    while (failure.get() == null) {
+      Slot s = free.poll(100, TimeUnit.MILLISECONDS);
+      if (s != null) {
+        return s;
+      }
+    }
+    return null;
+  }
+
   private void publish(Slot s, List<BlockingQueue<Slot>> queues, BlockingQueue<Slot> free) {
     int wanting = 0;
     for (Lane lane : lanes) {
       wanting += lane.wants(s.index) ? 1 : 0;
     }
     if (wanting == 0) {
+      s.release();
       free.add(s);
       return;
     }
@@ -147,7 +190,6 @@ final class FanOut {
   }
 
   private static int fill(ReadableByteChannel in, ByteBuffer bb) throws IOException {
-    bb.clear();
     while (bb.hasRemaining()) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("read interrupted");
@@ -159,7 +201,32 @@ final class FanOut {
     return bb.position();
   }
 
+  /**
+   * A lane's thread. A fault reading a mapping can surface as an asynchronous {@link InternalError} anywhere in this
+   * thread, even outside {@code accept}: it is recorded as the failure and the queue drained on, never left to end
+   * the thread with slots held (the reader gives up on a failure rather than wait for them).
+   */
   private static void work(Lane lane, BlockingQueue<Slot> q, BlockingQueue<Slot> free,
+      AtomicReference<Throwable> failure) {
+    boolean ended = false;
+    while (!ended) {
+      try {
+        ended = drain(lane, q, free, failure);
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      }
+    }
+    try {
+      if (failure.get() == null) {
+        lane.finish();
+      }
+    } catch (Throwable t) {
+      failure.compareAndSet(null, t);
+    }
+  }
+
+  /** Feeds {@code lane} the slots of {@code q}; true once the end was taken. */
+  private static boolean drain(Lane lane, BlockingQueue<Slot> q, BlockingQueue<Slot> free,
       AtomicReference<Throwable> failure) {
     for (Slot s = take(q); s != END; s = take(q)) {
       try {
@@ -174,17 +241,12 @@ final class FanOut {
         failure.compareAndSet(null, t);
       } finally {
         if (s.pending.decrementAndGet() == 0) {
+          s.release();
           free.add(s);
         }
       }
     }
-    try {
-      if (failure.get() == null) {
-        lane.finish();
-      }
-    } catch (Throwable t) {
-      failure.compareAndSet(null, t);
-    }
+    return true;
   }
 
   private static Slot take(BlockingQueue<Slot> q) {
@@ -218,15 +280,47 @@ final class FanOut {
     }
   }
 
+  /** One buffer in flight: its own direct buffer, or a mapping of the file that is unmapped on release. */
   private static final class Slot {
-    final ByteBuffer buf;
     final AtomicInteger pending = new AtomicInteger();
+    ByteBuffer buf;
+    private ByteBuffer owned;
+    private MappedByteBuffer mapped;
     long index;
     int len;
     boolean hole;
 
-    Slot(ByteBuffer buf) {
-      this.buf = buf;
+    /** Reads up to {@code size} bytes into this slot's own buffer; returns how many. */
+    int fill(ReadableByteChannel in, int size) throws IOException {
+      if (owned == null) {
+        owned = ByteBuffer.allocateDirect(size);
+      }
+      buf = owned.clear();
+      return FanOut.fill(in, buf);
+    }
+
+    /** Maps {@code [pos, pos + size)} of {@code in} and moves its position past it; returns {@code size}. */
+    int map(FileChannel in, long pos, int size) throws IOException {
+      try {
+        mapped = in.map(FileChannel.MapMode.READ_ONLY, pos, size);
+      } catch (IOException e) {
+        if (in.size() < pos + size) {
+          throw new IOException("the file changed while it was mapped: it shrank to " + in.size() + " bytes", e);
+        }
+        throw e;
+      }
+      buf = mapped;
+      in.position(pos + size);
+      return size;
+    }
+
+    /** Called when no lane needs the bytes any more. */
+    void release() {
+      if (mapped != null) {
+        Unmapping.unmap(mapped);
+        mapped = null;
+        buf = null;
+      }
     }
   }
 }

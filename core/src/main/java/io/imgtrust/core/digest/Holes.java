@@ -49,6 +49,15 @@ final class Holes {
     this.ends = ends;
   }
 
+  /** Loads the native bridge (see {@link ImageDigester#preload()}). */
+  static void preload() {
+    try {
+      C.INSTANCE.getpid();
+    } catch (LinkageError e) {
+      // met again, and handled, when a file is opened
+    }
+  }
+
   /** A file opened for reading with its map. */
   static final class Opened implements AutoCloseable {
     final FileChannel channel;
@@ -83,7 +92,7 @@ final class Holes {
     int fd;
     try {
       fd = C.INSTANCE.open(file.toString(), O_RDONLY_NONBLOCK_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
-    } catch (LastErrorException | UnsatisfiedLinkError e) {
+    } catch (LastErrorException | LinkageError e) {
       return plain(file, follow); // the JDK's open reports the error in its own words
     }
     try {
@@ -155,5 +164,7 @@ final class Holes {
     long lseek(int fd, long offset, int whence) throws LastErrorException;
 
     int close(int fd);
+
+    int getpid();
   }
 }

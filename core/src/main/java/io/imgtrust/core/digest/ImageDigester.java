@@ -35,6 +35,15 @@ public final class ImageDigester {
     this.chunkLanes = chunkLanes;
   }
 
+  /**
+   * Loads the native bridge that digests of large files use to find holes (about 0.1 s), so that the first such
+   * digest does not wait for it. Optional: a start-up optimisation for a spare thread; any failure is left for the
+   * digest itself to meet.
+   */
+  public static void preload() {
+    Holes.preload();
+  }
+
   /** A digester using every available core for chunk leaves. */
   public static ImageDigester create() {
     return new ImageDigester(Runtime.getRuntime().availableProcessors());
@@ -45,10 +54,13 @@ public final class ImageDigester {
     return new ImageDigester(chunkLanes);
   }
 
-  /** Digests a file, opened read-only without following a final symbolic link. */
+  /**
+   * Digests a file, opened read-only without following a final symbolic link. The file is memory-mapped (no reader
+   * copy), so a file that shrinks meanwhile fails with an {@link java.io.IOException}.
+   */
   public ImageDigests digest(Path file, DigestPlan plan) throws java.io.IOException {
     try (Holes.Opened f = Holes.open(file, false)) {
-      return run(f.channel, f.holes, plan, List.of());
+      return run(plan, List.of(), fan -> fan.runMapped(f.channel, f.holes));
     }
   }
 
@@ -61,7 +73,7 @@ public final class ImageDigester {
   public ImageDigests digestInto(Path source, DigestPlan plan, ImageSink sink, CopyProgress progress, long total)
       throws java.io.IOException {
     try (Holes.Opened f = Holes.open(source, true)) {
-      return run(f.channel, f.holes, plan, List.of(new SinkLane(sink, total, progress)));
+      return run(plan, List.of(new SinkLane(sink, total, progress)), fan -> fan.run(f.channel, f.holes));
     }
   }
 
@@ -71,7 +83,7 @@ public final class ImageDigester {
    */
   public ImageDigests digestInto(ReadableByteChannel in, DigestPlan plan, ImageSink sink, CopyProgress progress,
       long total) throws java.io.IOException {
-    return run(in, Holes.NONE, plan, List.of(new SinkLane(sink, total, progress)));
+    return run(plan, List.of(new SinkLane(sink, total, progress)), fan -> fan.run(in, Holes.NONE));
   }
 
   /**
@@ -79,11 +91,16 @@ public final class ImageDigester {
    * thread ends the read with {@link java.io.InterruptedIOException}, keeping the interrupt status.
    */
   public ImageDigests digest(ReadableByteChannel in, DigestPlan plan) throws java.io.IOException {
-    return run(in, Holes.NONE, plan, List.of());
+    return run(plan, List.of(), fan -> fan.run(in, Holes.NONE));
   }
 
-  private ImageDigests run(ReadableByteChannel in, Holes holes, DigestPlan plan, List<Lane> extra)
-      throws java.io.IOException {
+  /** How a {@link FanOut} gets its bytes. */
+  @FunctionalInterface
+  private interface Source {
+    long feed(FanOut fan) throws Exception;
+  }
+
+  private ImageDigests run(DigestPlan plan, List<Lane> extra, Source source) throws java.io.IOException {
     Map<HashAlgorithm, WholeLane> wholeLanes = new EnumMap<>(HashAlgorithm.class);
     List<Lane> lanes = new ArrayList<>();
     for (HashAlgorithm a : plan.whole()) {
@@ -100,7 +117,7 @@ public final class ImageDigester {
     lanes.addAll(extra);
     long total;
     try {
-      total = new FanOut(lanes, DigestPlan.CHUNK_SIZE, SLOTS).run(in, holes);
+      total = source.feed(new FanOut(lanes, DigestPlan.CHUNK_SIZE, SLOTS));
     } catch (java.io.IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -56,6 +56,18 @@ public final class GlanceMetadata {
 
   private GlanceMetadata() {}
 
+  /**
+   * Makes the JSON reader ready (about 0.05 s of class loading at start-up), so that the first {@link #read} does not
+   * wait for it. Optional: a start-up optimisation for a spare thread.
+   */
+  public static void preload() {
+    try {
+      MAPPER.readTree("{\"id\": \"x\", \"size\": 0}");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot parse a constant", e);
+    }
+  }
+
   /** Reads and parses a metadata file; an unreadable file is {@link Reason#FILE_UNREADABLE}. */
   public static ImageMetadata read(Path file) throws ImageTrustException {
     byte[] bytes;

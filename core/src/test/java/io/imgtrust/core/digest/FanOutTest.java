@@ -382,9 +382,10 @@ class FanOutTest {
     assertSawInOrder(fast, data, 10, i -> true);
   }
 
-  @Test
-  void run_fileWithHoles_holeBuffersReachLanesWithoutARead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  @ParameterizedTest(name = "mapped={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void run_fileWithHoles_holeBuffersReachLanesWithoutARead(boolean mapped,
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     int c = DigestPlan.CHUNK_SIZE;
     java.nio.file.Path f = HolesTest.sparse(dir.resolve("f"), 4, 1);
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -410,11 +411,112 @@ class FanOutTest {
 
     long total;
     try (Holes.Opened o = Holes.open(f, false, 0)) {
-      total = new FanOut(List.of(lane), c, 2).run(o.channel, o.holes);
+      FanOut fan = new FanOut(List.of(lane), c, 2);
+      total = mapped ? fan.runMapped(o.channel, o.holes) : fan.run(o.channel, o.holes);
     }
 
     assertThat(total).isEqualTo(4L * c);
     assertThat(seen).containsExactly("hole 0 " + c, "read 1 " + c + " 1", "hole 2 " + c, "hole 3 " + c);
+  }
+
+  // ------------------------------------------------------------------------------------------------------ mapped
+
+  private static long runMapped(java.nio.file.Path f, List<? extends Lane> lanes, int bufferSize, int slots)
+      throws Exception {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+      return new FanOut(lanes, bufferSize, slots).runMapped(ch, Holes.NONE);
+    }
+  }
+
+  @ParameterizedTest(name = "size={0} buffer={1} slots={2}")
+  @CsvSource({"100000, 4096, 3", "8192, 4096, 1", "4095, 4096, 2", "0, 4096, 2"})
+  void runMapped_fullAndPartialBuffers_lanesSeeTheFileInOrder(int size, int bufferSize, int slots,
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    byte[] data = random(size, 21);
+    java.nio.file.Path f = java.nio.file.Files.write(dir.resolve("f"), data);
+    RecordingLane a = new RecordingLane();
+    RecordingLane odd = new RecordingLane(i -> i % 2 == 1);
+
+    long total = assertTimeoutPreemptively(HANG_GUARD, () -> runMapped(f, List.of(a, odd), bufferSize, slots));
+
+    assertThat(total).isEqualTo(size);
+    assertSawInOrder(a, data, bufferSize, i -> true);
+    assertSawInOrder(odd, data, bufferSize, i -> i % 2 == 1);
+  }
+
+  @Test
+  void runMapped_fileTruncatedUnderAMapping_ioExceptionNotACrash(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    int b = 1 << 16;
+    java.nio.file.Path f = java.nio.file.Files.write(dir.resolve("f"), random(8 * b, 22));
+    java.util.concurrent.CountDownLatch mapped = new java.util.concurrent.CountDownLatch(1);
+    Lane truncating = new Lane() {
+      private final java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+
+      @Override
+      public boolean wants(long index) {
+        return true;
+      }
+
+      @Override
+      public void accept(long index, ByteBuffer data) throws Exception {
+        if (index == 0) {
+          Thread.sleep(100); // the reader maps ahead meanwhile
+          try (java.nio.channels.FileChannel w =
+              java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+            w.truncate(0);
+          }
+        }
+        md.update(data); // as the digest lanes read
+      }
+
+      @Override
+      public void finish() {}
+    };
+
+    Lane chunks = new Lane() {
+      private final java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+
+      @Override
+      public boolean wants(long index) {
+        return true;
+      }
+
+      @Override
+      public void accept(long index, ByteBuffer data) {
+        ZeroChunks.leaf(data, md); // as the chunk lanes read: a zero check, then the hash
+      }
+
+      @Override
+      public void finish() {}
+    };
+
+    assertThatThrownBy(() -> assertTimeoutPreemptively(HANG_GUARD,
+        () -> runMapped(f, List.of(truncating, chunks), b, 4)))
+        .isInstanceOf(IOException.class).hasMessageContaining("changed while it was mapped")
+        .hasMessageContaining("fault occurred");
+  }
+
+  @Test
+  void runMapped_fileGrowsAfterTheStart_theGrowthIsReadToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    int b = 4096;
+    byte[] data = random(5 * b + 100, 23);
+    java.nio.file.Path f = java.nio.file.Files.write(dir.resolve("f"), Arrays.copyOf(data, 2 * b));
+    RecordingLane growing = new RecordingLane() {
+      @Override
+      public void accept(long index, ByteBuffer d) throws Exception {
+        if (index == 0) {
+          java.nio.file.Files.write(f, data);
+        }
+        super.accept(index, d);
+      }
+    };
+
+    long total = assertTimeoutPreemptively(HANG_GUARD, () -> runMapped(f, List.of(growing), b, 1));
+
+    assertThat(total).isEqualTo(data.length);
+    assertSawInOrder(growing, data, b, i -> true);
   }
 
   @Test
