@@ -45,12 +45,7 @@ final class CephCluster implements AutoCloseable {
 
   /** The cluster's fsid, to tell whether a Glance location is in this cluster. */
   synchronized String fsid() throws ImageTrustException {
-    pool();
-    try {
-      return rados.clusterFsid();
-    } catch (RadosException e) {
-      throw CephErrors.of("cannot read the fsid of the cluster of " + settings.cephConf, e);
-    }
+    return pool().fsid();
   }
 
   /** A new I/O context on {@code poolName} of this cluster (Glance's pool); the caller {@link #release}s it. */
@@ -92,7 +87,7 @@ final class CephCluster implements AutoCloseable {
       this.rados = r;
       this.io = ctx;
       this.monitors = mons;
-      this.pool = new RbdPool(ctx, settings.pool);
+      this.pool = new RbdPool(ctx, settings.pool, r.clusterFsid());
     } catch (RadosException e) {
       r.shutDown();
       throw CephErrors.of("cannot reach the Ceph cluster of " + settings.cephConf + " as client." + settings.user

@@ -17,10 +17,11 @@ final class CephErrors {
   static final int ENOTEMPTY = 39;
   static final int ENOSPC = 28;
   static final int EDQUOT = 122;
+  static final int ERANGE = 34;
   private static final ImmutableMap<Integer, String> NAMES = ImmutableMap.<Integer, String>builder()
       .put(1, "EPERM").put(ENOENT, "ENOENT").put(4, "EINTR").put(5, "EIO").put(11, "EAGAIN").put(12, "ENOMEM")
       .put(13, "EACCES").put(EBUSY, "EBUSY").put(EEXIST, "EEXIST").put(22, "EINVAL").put(27, "EFBIG")
-      .put(ENOSPC, "ENOSPC").put(30, "EROFS").put(34, "ERANGE").put(ENOTEMPTY, "ENOTEMPTY").put(95, "EOPNOTSUPP")
+      .put(ENOSPC, "ENOSPC").put(30, "EROFS").put(ERANGE, "ERANGE").put(ENOTEMPTY, "ENOTEMPTY").put(95, "EOPNOTSUPP")
       .put(107, "ENOTCONN").put(108, "ESHUTDOWN").put(110, "ETIMEDOUT").put(111, "ECONNREFUSED")
       .put(EDQUOT, "EDQUOT").build();
 

@@ -69,6 +69,14 @@ final class ClusterKey {
     }
   }
 
+  /**
+   * A name of the key that can be shown and stored beside what it seals: the first 16 hex digits of its MAC of a fixed
+   * label. It tells two keys apart and reveals nothing of the key.
+   */
+  String fingerprint() {
+    return mac("imgtrust cluster key fingerprint v1").substring(0, 16);
+  }
+
   /** Whether {@code mac} is the MAC of {@code text}, compared in constant time. */
   boolean verifies(String text, String mac) {
     return MessageDigest.isEqual(mac(text).getBytes(StandardCharsets.US_ASCII),

@@ -1,6 +1,5 @@
 package io.imgtrust.backend.rbd;
 
-import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
@@ -9,6 +8,7 @@ import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.Key;
 import io.imgtrust.core.digest.CopyProgress;
+import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.metadata.ImageMetadata;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.DiskXml;
@@ -19,6 +19,7 @@ import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.StoredImage;
 import io.imgtrust.core.spi.VerifiedImport;
 import io.imgtrust.core.verify.ImageVerifier;
+import io.imgtrust.core.verify.VerificationReport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,44 +99,37 @@ public final class RbdBackend implements ImageBackend, SharedBases {
     return new VerifiedBases(pool, clusterKey.get(), lockWait(), settings.recheckAlways);
   }
 
-  /** Clone mode: the image's verified base (made and sealed now if needed), then a clone of its snapshot. */
+  /**
+   * Clone mode: the image's verified base (made and sealed now if needed), then, under the base's lock, a clone of its
+   * sealed snapshot.
+   */
   private Map<String, Object> clone(RbdPool pool, VerifiedImport imp, String name, long size)
       throws ImageTrustException {
-    VerifiedBases.Base base = bases(pool).ensure(imp.entry(), imp::into);
-    if (base.unverified()) {
-      // warn mode: the copy failed verification, so it is no base; set aside under the lock under a name of this
-      // call's own, it becomes this disk as an import would
-      RbdImport.build(pool, name, tmp -> pool.rename(base.name, tmp));
-      resize(pool, name, size);
-      return new LinkedHashMap<>(imp.report(base.built.get()));
-    }
-    cloneBase(pool, base.name, imp.entry().record().size(), name, size);
-    Map<String, Object> rep = new LinkedHashMap<>();
-    if (base.built.isPresent()) {
-      rep.putAll(imp.report(base.built.get()));
-      rep.put("verified", "chunks against the sealed record, while the verified base was imported");
-    } else {
-      rep.put("image_id", imp.entry().imageId());
-      rep.put("verified", "the verified base's seal under the cluster key (sealed by " + base.sealedBy
-          + (settings.recheckAlways ? "; its snapshot re-read and every chunk checked)" : "); not re-read"));
-      rep.put("check", settings.recheckAlways ? "passed" : "skipped");
-      rep.put("bytes_hashed", settings.recheckAlways ? imp.entry().record().size() : 0L);
-      rep.put("content_digest", imp.entry().record().contentDigest().toString());
-    }
-    rep.put("base", pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT);
-    return rep;
-  }
-
-  /** Makes disk {@code name} of {@code size} bytes as a clone of the sealed snapshot of base {@code base}. */
-  private static void cloneBase(RbdPool pool, String base, long baseSize, String name, long size)
-      throws ImageTrustException {
-    RbdImport.build(pool, name, tmp -> {
-      pool.cloneOf(base, VerifiedBases.SNAPSHOT, tmp);
-      if (size > baseSize) {
-        resize(pool, tmp, size);
+    VerifiedBases bases = bases(pool);
+    try (VerifiedBases.Base<CopyReport> base = bases.ensure(imp.entry(), imp::into)) {
+      if (base.unverified()) {
+        // warn mode: the copy failed verification, so it is no base; set aside under a name of this call's own, it
+        // becomes this disk as an import would, still under the lock (so base-remove cannot take it meanwhile)
+        RbdImport.build(pool, name, tmp -> pool.rename(base.name, tmp));
+        resize(pool, name, size);
+        return new LinkedHashMap<>(imp.report(base.built.get()));
       }
-      return null;
-    });
+      bases.cloneAs(base, name, size);
+      Map<String, Object> rep = new LinkedHashMap<>();
+      if (base.built.isPresent()) {
+        rep.putAll(imp.report(base.built.get()));
+        rep.put("verified", "chunks against the sealed record, while the verified base was imported");
+      } else {
+        rep.put("image_id", imp.entry().imageId());
+        rep.put("verified", "the verified base's seal under the cluster key (sealed by " + base.sealedBy
+            + (settings.recheckAlways ? "; its snapshot re-read and every chunk checked)" : "); not re-read"));
+        rep.put("check", settings.recheckAlways ? "passed" : "skipped");
+        rep.put("bytes_hashed", settings.recheckAlways ? imp.entry().record().size() : 0L);
+        rep.put("content_digest", imp.entry().record().contentDigest().toString());
+      }
+      rep.put("base", pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT);
+      return rep;
+    }
   }
 
   /**
@@ -171,10 +165,13 @@ public final class RbdBackend implements ImageBackend, SharedBases {
     lock.lock();
     Map<String, Object> rep;
     try {
-      StoreBases.Made base = new StoreBases(pool, bases(pool), ImageVerifier.fromConfig(ctx.config()))
-          .ensure(meta, here.get(), new StoreSnapshot(cluster, here.get()), CopyProgress.NONE);
-      cloneBase(pool, base.name, meta.size(), name, size);
-      rep = StoreReport.of(meta, base, pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT);
+      VerifiedBases bases = bases(pool);
+      try (VerifiedBases.Base<VerificationReport> base = new StoreBases(bases, ImageVerifier.fromConfig(
+          ctx.config())).ensure(meta, here.get(), new StoreSnapshot(cluster, here.get()), CopyProgress.NONE)) {
+        bases.cloneAs(base, name, size);
+        rep = StoreReport.of(meta, base, pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT,
+            settings.recheckAlways);
+      }
     } finally {
       lock.unlock();
     }
@@ -203,17 +200,9 @@ public final class RbdBackend implements ImageBackend, SharedBases {
   private static void resize(RbdPool pool, String image, long size) throws ImageTrustException {
     RbdImage img = pool.open(image);
     try {
-      if (img.stat().size < size) {
-        img.resize(size);
-      }
-    } catch (RbdException e) {
-      throw CephErrors.of("cannot resize " + pool.spec(image), e);
+      RbdImages.grow(pool, img, size);
     } finally {
-      try {
-        img.close();
-      } catch (RbdException e) {
-        throw CephErrors.of("cannot close " + pool.spec(image), e);
-      }
+      RbdImages.close(img);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.imgtrust.backend.rbd;
 
-import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
@@ -60,6 +59,15 @@ final class RbdImport {
    * killed builds, let {@code step} make a fresh temporary, rename it to {@code name}; on any failure remove it.
    */
   static <T> T build(RbdPool pool, String name, Step<T> step) throws ImageTrustException {
+    return build(pool, name, step, () -> {});
+  }
+
+  /**
+   * As {@link #build(RbdPool, String, Step)}; on any failure, also after {@code step} returned (the rename refused or
+   * failed), runs {@code release} first: it closes what the step left open on the temporary and removes its
+   * snapshots, which librbd's remove refuses ({@code EBUSY}, {@code ENOTEMPTY}).
+   */
+  static <T> T build(RbdPool pool, String name, Step<T> step, Runnable release) throws ImageTrustException {
     if (pool.exists(name)) {
       throw exists(pool, name, "already exists");
     }
@@ -72,6 +80,7 @@ final class RbdImport {
       }
       return result;
     } catch (ImageTrustException | RuntimeException e) {
+      release.run();
       pool.removeQuietly(tmp);
       throw e;
     }
@@ -90,6 +99,11 @@ final class RbdImport {
         pool.remove(left);
         log.info("removed {}, left by an interrupted import", pool.spec(left));
       } catch (ImageTrustException e) {
+        if ("ENOTEMPTY".equals(e.details().get("errno"))) {
+          log.info("left {}: a base killed after its snapshot; `imgtrust cache base-remove` removes it",
+              pool.spec(left));
+          continue;
+        }
         if (!"EBUSY".equals(e.details().get("errno"))) {
           throw e;
         }
@@ -101,29 +115,27 @@ final class RbdImport {
 
   private static <R> R fill(RbdPool pool, String tmp, Source<R> source) throws ImageTrustException {
     RbdImage image = pool.open(tmp);
+    try {
+      return write(pool, image, source);
+    } finally {
+      RbdImages.close(image);
+    }
+  }
+
+  /** Writes what {@code source} verifies into the open {@code image} of {@code pool}, and flushes it. */
+  static <R> R write(RbdPool pool, RbdImage image, Source<R> source) throws ImageTrustException {
     try (RbdSink sink = new RbdSink(image)) {
       R report = source.into(sink);
       sink.finish();
       return report;
     } catch (CephIoException e) {
-      throw CephErrors.of("cannot write " + pool.spec(tmp), e.rc, e);
+      throw CephErrors.of("cannot write " + pool.spec(image.getName()), e.rc, e);
     } catch (ImageTrustException e) {
       if (CephIoException.in(e).isPresent()) {
         CephIoException c = CephIoException.in(e).get();
-        throw CephErrors.of("cannot write " + pool.spec(tmp), c.rc, c);
+        throw CephErrors.of("cannot write " + pool.spec(image.getName()), c.rc, c);
       }
       throw e;
-    } finally {
-      closeQuietly(image);
-    }
-  }
-
-  /** Closes an image that was flushed, or is to be removed: a failure changes nothing that was written. */
-  private static void closeQuietly(RbdImage image) {
-    try {
-      image.close();
-    } catch (RbdException e) {
-      log.warn("closing {} failed: {}", image.getName(), CephErrors.name(CephErrors.errno(e)));
     }
   }
 

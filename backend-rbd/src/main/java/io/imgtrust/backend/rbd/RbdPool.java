@@ -24,11 +24,13 @@ final class RbdPool {
   private final IoCTX io;
   private final Rbd rbd;
   private final String name;
+  private final String fsid;
 
-  RbdPool(IoCTX io, String name) {
+  RbdPool(IoCTX io, String name, String fsid) {
     this.io = io;
     this.rbd = new Rbd(io);
     this.name = name;
+    this.fsid = fsid;
   }
 
   /** The pool's I/O context, for the librados calls rados-java lacks ({@link LibRados}). */
@@ -44,6 +46,16 @@ final class RbdPool {
   /** The pool's name. */
   String name() {
     return name;
+  }
+
+  /** The pool's id in its cluster. */
+  long id() {
+    return io.getId();
+  }
+
+  /** The fsid of the pool's cluster. */
+  String fsid() {
+    return fsid;
   }
 
   /** {@code pool/image}. */

@@ -2,12 +2,15 @@ package io.imgtrust.backend.rbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class CephTestCluster {
   /** A libvirt secret UUID for configurations that never boot. */
   static final String SOME_SECRET = "6f0b3c0e-4a0b-4c55-9d3f-2f1c7a9b1e01";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private CephTestCluster() {}
 
@@ -84,6 +88,42 @@ final class CephTestCluster {
   /** Whether any image of {@code instance} (its disks, or their temporaries) is in the pool. */
   static boolean anythingLeftFor(String pool, String instance) throws Exception {
     return ls(pool).stream().anyMatch(i -> i.startsWith(instance + "_"));
+  }
+
+  /** The RBD image id of {@code pool/image} ({@code rbd info}). */
+  static String imageId(String pool, String image) throws Exception {
+    return JSON.readTree(run("rbd", "info", "--format", "json", pool + "/" + image)).get("id").asText();
+  }
+
+  /** The id of snapshot {@code snap} of {@code pool/image}. */
+  static long snapId(String pool, String image, String snap) throws Exception {
+    for (JsonNode s : JSON.readTree(run("rbd", "snap", "ls", "--format", "json", pool + "/" + image))) {
+      if (s.get("name").asText().equals(snap)) {
+        return s.get("id").asLong();
+      }
+    }
+    throw new AssertionError("no snapshot " + snap + " of " + pool + "/" + image);
+  }
+
+  /** Every metadata key of {@code pool/image} with its exact value. */
+  static Map<String, String> metadata(String pool, String image) throws Exception {
+    Map<String, String> m = new java.util.TreeMap<>();
+    JSON.readTree(run("rbd", "image-meta", "list", "--format", "json", pool + "/" + image)).fields()
+        .forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+    return m;
+  }
+
+  /** Sets metadata {@code key} of {@code pool/image} to {@code value}. */
+  static void setMetadata(String pool, String image, String key, String value) throws Exception {
+    run("rbd", "image-meta", "set", pool + "/" + image, key, value);
+  }
+
+  /** Imports {@code bytes} as {@code pool/image} with a protected snapshot {@code snap}, as a pool writer could. */
+  static void importWithSnapshot(String pool, String image, byte[] bytes, String snap, Path dir) throws Exception {
+    Path file = Files.write(dir.resolve("import-" + image + ".raw"), bytes);
+    run("rbd", "import", "--no-progress", file.toString(), pool + "/" + image);
+    run("rbd", "snap", "create", pool + "/" + image + "@" + snap);
+    run("rbd", "snap", "protect", pool + "/" + image + "@" + snap);
   }
 
   static String ceph(String... args) throws Exception {

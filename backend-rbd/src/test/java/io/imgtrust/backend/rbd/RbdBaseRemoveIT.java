@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
+import io.imgtrust.core.digest.CopyReport;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.Backends;
 import io.imgtrust.core.spi.SpawnRequest;
@@ -89,19 +90,24 @@ class RbdBaseRemoveIT {
     assertThat(CephTestCluster.ls(pool)).contains(VerifiedBases.baseName(entry), "vm-a_disk");
   }
 
-  @Test
-  void ensure_warnModeFailedImport_notUnderTheBaseNameOnceTheLockIsReleased() throws Exception {
+  /** The base ensure makes (and holds under its lock) in warn mode from the entry with a rotted byte. */
+  private VerifiedBases.Base<CopyReport> rottedBase() throws Exception {
     CacheFixture.rot(entry.file(), 1000);
     VerifiedImport imp = VerifiedImport.begin(BackendContext.of(fixture.conf, fixture.cache),
         SpawnRequest.of("vm-w", entry));
     VerifiedBases bases = new VerifiedBases(backend.pool(), ClusterKey.load(root.resolve("cluster.key")),
         Duration.ofSeconds(5), false);
+    return bases.ensure(imp.entry(), imp::into);
+  }
 
-    VerifiedBases.Base b = bases.ensure(imp.entry(), imp::into);
+  @Test
+  void ensure_warnModeFailedImport_notUnderTheBaseNameOnceTheLockIsReleased() throws Exception {
+    try (VerifiedBases.Base<CopyReport> b = rottedBase()) {
 
-    assertThat(b.unverified()).isTrue();
-    assertThat(b.name).startsWith(VerifiedBases.baseName(entry) + VerifiedBases.UNVERIFIED);
-    assertThat(CephTestCluster.ls(pool)).containsExactly(b.name);
+      assertThat(b.unverified()).isTrue();
+      assertThat(b.name).startsWith(VerifiedBases.baseName(entry) + VerifiedBases.UNVERIFIED);
+      assertThat(CephTestCluster.ls(pool)).containsExactly(b.name);
+    }
   }
 
   @Test
@@ -111,5 +117,20 @@ class RbdBaseRemoveIT {
     backend.prepare(SpawnRequest.of("vm-w", entry));
 
     assertThat(CephTestCluster.ls(pool)).containsExactly("vm-w_disk");
+  }
+
+  @Test
+  void removeBases_whileAWarnModeSpawnStillHoldsItsUnverifiedImport_waitsAndRemovesNothing() throws Exception {
+    VerifiedBases.Base<CopyReport> b = rottedBase();
+    try {
+      ImageTrustException x = catchThrowableOfType(ImageTrustException.class,
+          () -> new BaseRemoval(backend.pool(), Duration.ofSeconds(1)).remove("img"));
+
+      assertThat(x).as("base-remove waits for the spawn's lock").isNotNull();
+      assertThat(x.reason()).isEqualTo(Reason.LOCK_TIMEOUT);
+      assertThat(CephTestCluster.ls(pool)).containsExactly(b.name);
+    } finally {
+      b.close();
+    }
   }
 }

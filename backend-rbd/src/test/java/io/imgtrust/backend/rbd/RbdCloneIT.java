@@ -1,7 +1,10 @@
 package io.imgtrust.backend.rbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.spi.BackendContext;
 import io.imgtrust.core.spi.Backends;
@@ -95,6 +98,20 @@ class RbdCloneIT {
   }
 
   @Test
+  void clone_carriesNoneOfTheBaseSealMetadata() throws Exception {
+    Host a = new Host("a", clusterKey, "");
+
+    a.spawn("vm-a");
+    a.spawn("vm-b");
+
+    assertThat(CephTestCluster.metadata(pool, base()).keySet()).as("the base keeps its seal")
+        .contains(BaseSeal.BODY_KEY, BaseSeal.MAC_KEY, BaseSeal.CHUNKS_KEY);
+    for (String disk : List.of("vm-a_disk", "vm-b_disk")) {
+      assertThat(CephTestCluster.metadata(pool, disk).keySet()).as(disk).noneMatch(k -> k.startsWith("imgtrust.base"));
+    }
+  }
+
+  @Test
   void handEditedBaseMetadata_refusedSetAsideAndRebuilt() throws Exception {
     Host a = new Host("a", clusterKey, "");
     a.spawn("vm-a");
@@ -114,15 +131,22 @@ class RbdCloneIT {
   }
 
   @Test
-  void otherClusterKey_baseRefusedAndRebuilt() throws Exception {
+  void otherClusterKey_badConfigNamingBothFingerprints_baseLeftAlone() throws Exception {
     new Host("a", clusterKey, "").spawn("vm-a");
-    Host other = new Host("b", CephTestCluster.clusterKey(root.resolve("other.key")), "");
+    String base = base();
+    String sealed = CephTestCluster.run("rbd", "image-meta", "get", pool + "/" + base, BaseSeal.BODY_KEY);
+    Path otherKey = CephTestCluster.clusterKey(root.resolve("other.key"));
+    Host other = new Host("b", otherKey, "");
 
-    PreparedDisk d = other.spawn("vm-b");
+    ImageTrustException e = catchThrowableOfType(ImageTrustException.class, () -> other.spawn("vm-b"));
 
-    assertThat((Long) d.report().get("bytes_verified")).isEqualTo(SIZE);
-    assertThat(CephTestCluster.ls(pool)).anyMatch(i -> i.contains("~rejected-"));
-    assertDiskIsImage(d);
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(Reason.BAD_CONFIG);
+    assertThat(e.getMessage()).contains(ClusterKey.load(clusterKey).fingerprint())
+        .contains(ClusterKey.load(otherKey).fingerprint());
+    assertThat(CephTestCluster.ls(pool)).containsExactlyInAnyOrder(base, "vm-a_disk");
+    assertThat(CephTestCluster.run("rbd", "image-meta", "get", pool + "/" + base, BaseSeal.BODY_KEY))
+        .isEqualTo(sealed);
   }
 
   @Test

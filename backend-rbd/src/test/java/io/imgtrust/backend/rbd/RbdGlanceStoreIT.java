@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +53,11 @@ class RbdGlanceStoreIT {
 
   /** A "host": its own configuration and cache, the one cluster key, the rbd backend in clone mode. */
   private ImageBackend host(String name) throws Exception {
-    CacheFixture f = CacheFixture.create(root.resolve(name), CephTestCluster.cloneConfig(pool, clusterKey));
+    return host(name, "");
+  }
+
+  private ImageBackend host(String name, String extra) throws Exception {
+    CacheFixture f = CacheFixture.create(root.resolve(name), CephTestCluster.cloneConfig(pool, clusterKey) + extra);
     caches.add(f);
     ImageBackend b = Backends.create(BackendContext.of(f.conf, f.cache), "rbd");
     backends.add(b);
@@ -138,5 +143,44 @@ class RbdGlanceStoreIT {
 
     assertThat(spawn(b, "vm-a", GlanceRbdStore.stored(GlanceRbdStore.upload(image)))).isEmpty();
     assertThat(CephTestCluster.ls(pool)).isEmpty();
+  }
+
+  @Test
+  void recheckAlways_storeBaseRereadPasses_thenARottedSnapshotIsRefusedAndRebuiltFromGlance() throws Exception {
+    String id = GlanceRbdStore.upload(image);
+    StoredImage img = GlanceRbdStore.stored(id);
+    assertThat(spawn(host("a"), "vm-a", img)).isPresent();
+    String base = StoreBases.baseName(id);
+
+    PreparedDisk good = spawn(host("b", "recheck = always\n"), "vm-b", img).orElseThrow();
+    forgeRottedBase(base);
+    PreparedDisk rebuilt = spawn(host("c", "recheck = always\n"), "vm-c", img).orElseThrow();
+
+    assertThat(good.report()).containsEntry("check", "passed").containsEntry("bytes_hashed", (long) SIZE);
+    assertThat(rebuilt.report()).containsEntry("check", "passed").containsEntry("bytes_hashed", (long) SIZE);
+    assertThat(CephTestCluster.ls(pool)).anyMatch(i -> i.startsWith(base + "~rejected-"));
+    byte[] disk = Files.readAllBytes(CephTestCluster.export(pool, "vm-c_disk", root));
+    assertThat(Arrays.copyOf(disk, SIZE)).isEqualTo(image);
+  }
+
+  /**
+   * Puts in place of {@code base} an image whose snapshot has one flipped byte but whose seal verifies (made with the
+   * cluster key over the base's own record, pointed at the new snapshot): as if the bytes rotted after sealing.
+   */
+  private void forgeRottedBase(String base) throws Exception {
+    byte[] rotted = image.clone();
+    rotted[SIZE / 3] ^= 1;
+    CephTestCluster.importWithSnapshot(pool, "rotted", rotted, VerifiedBases.SNAPSHOT, root);
+    Map<String, String> meta = CephTestCluster.metadata(pool, base);
+    String body = meta.get(BaseSeal.BODY_KEY)
+        .replaceFirst("(?m)^snap_id=.*$", "snap_id=" + CephTestCluster.snapId(pool, "rotted", VerifiedBases.SNAPSHOT))
+        .replaceFirst("(?m)^base_image_id=.*$", "base_image_id=" + CephTestCluster.imageId(pool, "rotted"));
+    for (Map.Entry<String, String> m : meta.entrySet()) {
+      CephTestCluster.setMetadata(pool, "rotted", m.getKey(), m.getValue());
+    }
+    CephTestCluster.setMetadata(pool, "rotted", BaseSeal.BODY_KEY, body);
+    CephTestCluster.setMetadata(pool, "rotted", BaseSeal.MAC_KEY, ClusterKey.load(clusterKey).mac(body));
+    CephTestCluster.run("rbd", "rename", pool + "/" + base, pool + "/" + base + "-sealed");
+    CephTestCluster.run("rbd", "rename", pool + "/rotted", pool + "/" + base);
   }
 }
