@@ -142,6 +142,28 @@ final class BodyChannel implements HttpResponse.BodySubscriber<BodyChannel>, Rea
     }
   }
 
+  /**
+   * The whole body, which must fit in {@code max} bytes and arrive at {@code pace}; {@code GLANCE_ERROR} naming
+   * {@code what} when it is larger or slower.
+   */
+  byte[] readAll(int max, Pace pace) throws IOException, ImageTrustException {
+    ByteBuffer buf = ByteBuffer.allocate(Math.min(max, 64 << 10) + 1);
+    while (read(buf) >= 0) {
+      pace.check(buf.position());
+      if (buf.position() > max) {
+        close();
+        throw ImageTrustException.of(Reason.GLANCE_ERROR, what + ": the response is larger than " + max
+            + " bytes", ImmutableMap.of("max_bytes", max));
+      }
+      if (!buf.hasRemaining()) {
+        buf = ByteBuffer.allocate(Math.min(max + 1, buf.capacity() * 2)).put(buf.flip());
+      }
+    }
+    byte[] out = new byte[buf.position()];
+    buf.flip().get(out);
+    return out;
+  }
+
   @Override
   public boolean isOpen() {
     return !closed;

@@ -7,7 +7,8 @@ import io.imgtrust.core.io.ImageSource;
  * A Glance v2 API client (see {@link GlanceClients}). Thread-safe.
  *
  * <p>Failures are typed: {@code IMAGE_NOT_FOUND} (404), {@code IMAGE_NOT_ACTIVE}, {@code GLANCE_ERROR} (unreachable
- * after the retries, an error status, Keystone refusing, a stalled download). A download's bytes are checked against
+ * after the retries, an error status, Keystone refusing, a failed TLS handshake, a stalled download or one below
+ * {@code min_download_rate}, an oversized or malformed answer). A download's bytes are checked against
  * the response's {@code Content-Length} ({@code SIZE_MISMATCH}) and {@code Content-Md5} ({@code DIGEST_MISMATCH}); the
  * image's own digests and signature are the cache fill's to check.
  */

@@ -27,7 +27,7 @@ public final class GlanceClients {
         break;
       default:
         tokens = new KeystoneTokens(http, settings.auth(), settings.connectTimeout().plus(settings.readTimeout()),
-            Clock.systemUTC());
+            settings.minDownloadRate(), Clock.systemUTC());
     }
     return new HttpGlanceClient(new Transport(settings, http, tokens));
   }

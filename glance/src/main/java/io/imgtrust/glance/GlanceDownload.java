@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,13 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v2/images/{id}/file} as one unbroken stream of exactly the image's size. A connection that drops (or a
  * body that ends early) is resumed at the byte reached with {@code Range: bytes=N-}; a store that refuses ranges
  * (400) or ignores them (200) is read again from the start and the bytes already delivered are skipped, so the
- * reader's digests carry on. {@code Content-Length} must be the image's size; {@code Content-Md5} (hex, as Glance
- * sends it) must be the image's md5 {@code checksum}, and is computed on the stream when the image has none.
+ * reader's digests carry on. A resume carries {@code If-Range} with the first response's validator; a resumed response
+ * that names other data (its ETag, Last-Modified or Content-Md5 differs) fails with {@code GLANCE_ERROR} and details
+ * {@link #CHANGED}, never spliced on ({@link GlanceFetch} then starts again). The whole transfer must keep
+ * {@code min_download_rate} ({@link Pace}) counting only the image's bytes delivered once (bytes read again and skipped
+ * buy no time), so it ends within {@code read_timeout + size / rate}; a resume that delivers no new byte counts
+ * against {@code num_retries}. {@code Content-Length} must be the image's size; {@code Content-Md5} (hex,
+ * as Glance sends it) must be the image's md5 {@code checksum}, and is computed on the stream when the image has none.
  */
 final class GlanceDownload implements ImageSource {
   private static final Logger log = LoggerFactory.getLogger(GlanceDownload.class);
@@ -52,7 +58,21 @@ final class GlanceDownload implements ImageSource {
     return "glance " + path;
   }
 
+  /** A {@link ImageTrustException#details()} key: true when the image changed mid-download (start the fill again). */
+  static final String CHANGED = "changed_during_download";
+
+  /** {@code Content-Length} of {@code a}, or the image's size when it has none. */
+  private long contentLength(Transport.Answer a) throws ImageTrustException {
+    Optional<String> h = a.header("Content-Length");
+    try {
+      return h.isEmpty() ? size : Long.parseLong(h.get().trim());
+    } catch (NumberFormatException e) {
+      throw Transport.failure(a.url, "malformed Content-Length '" + h.get() + "'");
+    }
+  }
+
   private final class Stream implements ReadableByteChannel {
+    private final Pace pace = Pace.of(transport.settings(), describe());
     private BodyChannel body;
     private long offset;
     private long skip;
@@ -60,10 +80,15 @@ final class GlanceDownload implements ImageSource {
     private int failures;
     private MessageDigest md5;
     private String contentMd5;
+    private Validator first;
     private boolean closed;
 
     void connect() throws ImageTrustException {
-      Map<String, String> headers = offset > 0 && ranges ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+      Map<String, String> headers = new HashMap<>();
+      if (offset > 0 && ranges) {
+        headers.put("Range", "bytes=" + offset + "-");
+        first.ifRange().ifPresent(v -> headers.put("If-Range", v));
+      }
       Transport.Answer a = transport.get(path, headers);
       body = a.response.body();
       try {
@@ -87,6 +112,15 @@ final class GlanceDownload implements ImageSource {
         connect();
         return;
       }
+      if (a.status() != 200 && a.status() != 206) {
+        throw Transport.failure(a.url, "HTTP " + a.status());
+      }
+      Validator v = Validator.of(a);
+      if (first == null) {
+        first = v;
+      } else if (first.changedTo(v)) {
+        throw changed(a, v);
+      }
       if (a.status() == 206) {
         String want = "bytes " + offset + "-" + (size - 1) + "/" + size;
         if (!want.equals(a.header("Content-Range").orElse(""))) {
@@ -94,17 +128,22 @@ final class GlanceDownload implements ImageSource {
               + ", asked for " + want);
         }
         skip = 0;
-      } else if (a.status() == 200) {
-        long length = a.header("Content-Length").map(Long::parseLong).orElse(size);
+      } else {
+        long length = contentLength(a);
         if (length != size) {
           throw ImageTrustException.of(Reason.SIZE_MISMATCH, "GET " + a.url + ": Content-Length " + length
               + ", the image has " + size + " bytes", ImmutableMap.of("expected", size, "actual", length));
         }
         skip = offset;
-      } else {
-        throw Transport.failure(a.url, "HTTP " + a.status());
       }
       md5(a);
+    }
+
+    /** The bytes already delivered belong to another version: only a fill from the start can be correct. */
+    private ImageTrustException changed(Transport.Answer a, Validator now) {
+      return ImageTrustException.of(Reason.GLANCE_ERROR, "GET " + a.url + ": the image's data changed during the "
+          + "download (" + first + ", now " + now + ") at byte " + offset + "; the fill must start again",
+          ImmutableMap.of("url", a.url.toString(), CHANGED, true));
     }
 
     private void md5(Transport.Answer a) throws ImageTrustException {
@@ -134,6 +173,7 @@ final class GlanceDownload implements ImageSource {
           return -1;
         }
         try {
+          pace.check(offset); // new bytes only: re-read and skipped ones buy no time
           if (body == null) {
             connect();
           }

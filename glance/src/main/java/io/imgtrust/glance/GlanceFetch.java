@@ -5,6 +5,8 @@ import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.digest.CopyProgress;
 import io.imgtrust.core.metadata.ImageMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills the cache from Glance, the driver's download path: {@code GET /v2/images/{id}} gives the metadata, and
@@ -14,6 +16,8 @@ import io.imgtrust.core.metadata.ImageMetadata;
  * of one image (threads or processes) download it once: the others wait and find it cached.
  */
 public final class GlanceFetch {
+  private static final Logger log = LoggerFactory.getLogger(GlanceFetch.class);
+
   private GlanceFetch() {}
 
   /**
@@ -25,8 +29,25 @@ public final class GlanceFetch {
    */
   public static CacheEntry fetch(GlanceClient glance, ImageCache cache, String imageId, CopyProgress progress)
       throws ImageTrustException {
-    GlanceImage image = glance.image(imageId);
-    ImageMetadata meta = image.metadata();
-    return cache.add(glance.download(image), meta, progress);
+    return fetch(glance, cache, glance.image(imageId), progress);
+  }
+
+  /**
+   * Like {@link #fetch(GlanceClient, ImageCache, String, CopyProgress)} with the image already shown. When the
+   * image's data changes during the download (a resumed response names other data), the failed fill has cached
+   * nothing, and the fetch starts again from the first byte with the image shown afresh, once.
+   */
+  public static CacheEntry fetch(GlanceClient glance, ImageCache cache, GlanceImage image, CopyProgress progress)
+      throws ImageTrustException {
+    try {
+      return cache.add(glance.download(image), image.metadata(), progress);
+    } catch (ImageTrustException e) {
+      if (!Boolean.TRUE.equals(e.details().get(GlanceDownload.CHANGED))) {
+        throw e;
+      }
+      log.warn("{}; fetching image {} again from the start", e.getMessage(), image.id());
+      GlanceImage again = glance.image(image.id());
+      return cache.add(glance.download(again), again.metadata(), progress);
+    }
   }
 }

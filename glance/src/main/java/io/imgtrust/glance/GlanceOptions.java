@@ -7,8 +7,8 @@ import io.imgtrust.core.spi.OptionProvider;
 
 /**
  * The {@code [glance]} options, named as Nova's {@code [glance]} section (and its keystoneauth options) names them;
- * {@code connect_timeout}, {@code read_timeout}, {@code token_file} and {@code auth_type = token_file} are imgtrust's
- * own. Found by the configuration loader through {@link OptionProvider}.
+ * {@code connect_timeout}, {@code read_timeout}, {@code min_download_rate}, {@code token_file} and
+ * {@code auth_type = token_file} are imgtrust's own. Found by the configuration loader through {@link OptionProvider}.
  */
 public final class GlanceOptions implements OptionProvider {
   static final String SECTION = "glance";
@@ -21,6 +21,8 @@ public final class GlanceOptions implements OptionProvider {
       "seconds to connect, and to wait for response headers");
   public static final BackendOption READ_TIMEOUT = opt("read_timeout", Type.NON_NEGATIVE_INT, "60",
       "seconds a response may send nothing before the request fails (GLANCE_ERROR)");
+  public static final BackendOption MIN_DOWNLOAD_RATE = opt("min_download_rate", Type.NON_NEGATIVE_INT, "64",
+      "KiB/s a response must average after read_timeout, resumes included (GLANCE_ERROR below it; 0 = no floor)");
   public static final BackendOption CAFILE = opt("cafile", Type.STRING, "",
       "PEM CA certificates for https endpoints (empty = the JDK's)");
   public static final BackendOption INSECURE = opt("insecure", Type.BOOLEAN, "false",
@@ -44,7 +46,7 @@ public final class GlanceOptions implements OptionProvider {
       Type.STRING, "", "and its secret");
 
   private static final ImmutableList<BackendOption> ALL = ImmutableList.of(API_SERVERS, NUM_RETRIES,
-      CONNECT_TIMEOUT, READ_TIMEOUT, CAFILE, INSECURE, AUTH_TYPE, TOKEN_FILE, AUTH_URL, USERNAME, PASSWORD,
+      CONNECT_TIMEOUT, READ_TIMEOUT, MIN_DOWNLOAD_RATE, CAFILE, INSECURE, AUTH_TYPE, TOKEN_FILE, AUTH_URL, USERNAME, PASSWORD,
       USER_DOMAIN_NAME, PROJECT_NAME, PROJECT_DOMAIN_NAME, APPLICATION_CREDENTIAL_ID, APPLICATION_CREDENTIAL_SECRET);
 
   @Override

@@ -29,9 +29,14 @@ public final class GlanceSettings {
   private final boolean insecure;
   private final GlanceAuth auth;
   private final Duration backoffBase;
+  private final long minDownloadRate;
+
+  /** The default {@link #minDownloadRate()}: 64 KiB/s. */
+  public static final long DEFAULT_MIN_DOWNLOAD_RATE = 64 << 10;
 
   private GlanceSettings(ImmutableList<URI> apiServers, int numRetries, Duration connectTimeout,
-      Duration readTimeout, Optional<Path> cafile, boolean insecure, GlanceAuth auth, Duration backoffBase) {
+      Duration readTimeout, Optional<Path> cafile, boolean insecure, GlanceAuth auth, Duration backoffBase,
+      long minDownloadRate) {
     checkArgument(!apiServers.isEmpty(), "no api_servers");
     checkArgument(numRetries >= 0, "numRetries");
     this.apiServers = apiServers;
@@ -42,12 +47,17 @@ public final class GlanceSettings {
     this.insecure = insecure;
     this.auth = checkNotNull(auth);
     this.backoffBase = checkNotNull(backoffBase);
+    checkArgument(minDownloadRate >= 0, "minDownloadRate");
+    this.minDownloadRate = minDownloadRate;
   }
 
-  /** {@code apiServers} with the defaults: 3 retries, 10 s to connect, 60 s read timeout, no auth. */
+  /**
+   * {@code apiServers} with the defaults: 3 retries, 10 s to connect, 60 s read timeout, a minimum download rate of
+   * 64 KiB/s, the JDK's CAs, no auth.
+   */
   public static GlanceSettings of(URI... apiServers) {
     return new GlanceSettings(ImmutableList.copyOf(apiServers), 3, Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Optional.empty(), false, GlanceAuth.none(), Duration.ofMillis(500));
+        Optional.empty(), false, GlanceAuth.none(), Duration.ofMillis(500), DEFAULT_MIN_DOWNLOAD_RATE);
   }
 
   /** Whether {@code config} names any Glance endpoint ({@code [glance] api_servers}). */
@@ -75,7 +85,7 @@ public final class GlanceSettings {
         Duration.ofSeconds(Math.max(1, s.number(GlanceOptions.CONNECT_TIMEOUT))),
         Duration.ofSeconds(Math.max(1, s.number(GlanceOptions.READ_TIMEOUT))),
         cafile.isEmpty() ? Optional.empty() : Optional.of(Path.of(cafile)), s.bool(GlanceOptions.INSECURE),
-        auth(config, s), Duration.ofMillis(500));
+        auth(config, s), Duration.ofMillis(500), s.number(GlanceOptions.MIN_DOWNLOAD_RATE) * 1024);
   }
 
   private static GlanceAuth auth(ImgtrustConfig config, BackendSettings s) throws ImageTrustException {
@@ -128,20 +138,36 @@ public final class GlanceSettings {
   }
 
   public GlanceSettings withRetries(int n) {
-    return new GlanceSettings(apiServers, n, connectTimeout, readTimeout, cafile, insecure, auth, backoffBase);
+    return new GlanceSettings(apiServers, n, connectTimeout, readTimeout, cafile, insecure, auth, backoffBase,
+        minDownloadRate);
   }
 
   public GlanceSettings withTimeouts(Duration connect, Duration read) {
-    return new GlanceSettings(apiServers, numRetries, connect, read, cafile, insecure, auth, backoffBase);
+    return new GlanceSettings(apiServers, numRetries, connect, read, cafile, insecure, auth, backoffBase,
+        minDownloadRate);
   }
 
   public GlanceSettings withAuth(GlanceAuth a) {
-    return new GlanceSettings(apiServers, numRetries, connectTimeout, readTimeout, cafile, insecure, a, backoffBase);
+    return new GlanceSettings(apiServers, numRetries, connectTimeout, readTimeout, cafile, insecure, a, backoffBase,
+        minDownloadRate);
   }
 
   /** The first wait between retries; it doubles on each retry, up to 16 times it. */
   public GlanceSettings withBackoff(Duration base) {
-    return new GlanceSettings(apiServers, numRetries, connectTimeout, readTimeout, cafile, insecure, auth, base);
+    return new GlanceSettings(apiServers, numRetries, connectTimeout, readTimeout, cafile, insecure, auth, base,
+        minDownloadRate);
+  }
+
+  /** TLS: the CA bundle to trust instead of the JDK's, and whether to check nothing at all. */
+  public GlanceSettings withTls(Optional<Path> caFile, boolean noChecks) {
+    return new GlanceSettings(apiServers, numRetries, connectTimeout, readTimeout, caFile, noChecks, auth,
+        backoffBase, minDownloadRate);
+  }
+
+  /** The floor under a transfer's average rate, in bytes per second (0 = none); see {@link #minDownloadRate()}. */
+  public GlanceSettings withMinDownloadRate(long bytesPerSecond) {
+    return new GlanceSettings(apiServers, numRetries, connectTimeout, readTimeout, cafile, insecure, auth,
+        backoffBase, bytesPerSecond);
   }
 
   public ImmutableList<URI> apiServers() {
@@ -174,5 +200,13 @@ public final class GlanceSettings {
 
   public Duration backoffBase() {
     return backoffBase;
+  }
+
+  /**
+   * Bytes per second a transfer must average (0 = no floor): one that has taken longer than the read timeout plus
+   * the time its bytes would take at this rate fails, resumes included.
+   */
+  public long minDownloadRate() {
+    return minDownloadRate;
   }
 }

@@ -9,7 +9,6 @@ import io.imgtrust.core.io.SourceFailure;
 import io.imgtrust.core.metadata.GlanceMetadata;
 import io.imgtrust.core.metadata.ImageMetadata;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -33,7 +32,7 @@ final class HttpGlanceClient implements GlanceClient {
       if (a.status() != 200) {
         throw Transport.failure(a.url, "HTTP " + a.status());
       }
-      byte[] json = readAll(body, a);
+      byte[] json = body.readAll(GlanceMetadata.MAX_BYTES, Pace.of(transport.settings(), "GET " + a.url));
       JsonNode root = JSON.readTree(json);
       String status = root.path("status").asText("");
       String checksum = root.path("checksum").isTextual() ? root.get("checksum").asText() : null;
@@ -63,18 +62,5 @@ final class HttpGlanceClient implements GlanceClient {
       throw ImageTrustException.of(Reason.USAGE, "'" + id + "' is not an image id");
     }
     return "/v2/images/" + id;
-  }
-
-  private static byte[] readAll(BodyChannel body, Transport.Answer a) throws IOException, ImageTrustException {
-    ByteBuffer buf = ByteBuffer.allocate(GlanceMetadata.MAX_BYTES + 1);
-    while (buf.hasRemaining() && body.read(buf) >= 0) {
-      // reading
-    }
-    if (!buf.hasRemaining()) {
-      throw Transport.failure(a.url, "image document larger than " + GlanceMetadata.MAX_BYTES + " bytes");
-    }
-    byte[] out = new byte[buf.position()];
-    buf.flip().get(out);
-    return out;
   }
 }

@@ -1,10 +1,10 @@
 package io.imgtrust.glance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
+import io.imgtrust.core.io.SourceFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * Keystone v3 tokens ({@code POST /v3/auth/tokens}) for a password or an application credential, renewed when
@@ -24,19 +25,24 @@ import java.util.Optional;
 final class KeystoneTokens implements TokenSource {
   /** A token this close to its expiry is renewed first. */
   static final Duration STALE = Duration.ofSeconds(30);
+  /** Keystone's answer is read up to this size (a token document is a few KiB, with a catalog some tens). */
+  static final int MAX_BYTES = 1 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
   private final GlanceAuth auth;
   private final Duration timeout;
+  private final long minRate;
   private final Clock clock;
   private String token;
   private Instant expiresAt = Instant.MIN;
 
-  KeystoneTokens(HttpClient http, GlanceAuth auth, Duration timeout, Clock clock) {
+  /** Keystone's answer must keep {@code minRate} bytes per second after {@code timeout} (0 = none; {@link Pace}). */
+  KeystoneTokens(HttpClient http, GlanceAuth auth, Duration timeout, long minRate, Clock clock) {
     this.http = http;
     this.auth = auth;
     this.timeout = timeout;
+    this.minRate = minRate;
     this.clock = clock;
   }
 
@@ -59,28 +65,38 @@ final class KeystoneTokens implements TokenSource {
     URI url = tokensUrl(auth.authUrl().orElseThrow());
     HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
         .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body())).build();
-    HttpResponse<byte[]> r;
+    String what = "keystone " + url;
+    HttpResponse<BodyChannel> r;
     try {
-      r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      r = Transport.send(http, req, BodyChannel.handler(timeout, what));
+    } catch (SSLException e) {
+      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": " + Tls.describe(e), e);
     } catch (IOException e) {
-      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, "keystone " + url + ": " + e, e);
+      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, "keystone " + url + ": interrupted", e);
+      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": interrupted", e);
     }
-    Optional<String> subject = r.headers().firstValue("X-Subject-Token");
-    if (r.statusCode() / 100 != 2 || subject.isEmpty()) {
-      throw ImageTrustException.of(Reason.GLANCE_ERROR, "keystone " + url + " refused " + auth + ": HTTP "
-          + r.statusCode());
+    try (BodyChannel body = r.body()) {
+      Optional<String> subject = r.headers().firstValue("X-Subject-Token");
+      if (r.statusCode() / 100 != 2 || subject.isEmpty()) {
+        throw ImageTrustException.of(Reason.GLANCE_ERROR, what + " refused " + auth + ": HTTP " + r.statusCode());
+      }
+      expiresAt = expiresAt(body.readAll(MAX_BYTES, new Pace(timeout, minRate, what)), what);
+      token = subject.get();
+    } catch (SourceFailure e) {
+      throw e.failure();
+    } catch (IOException e) {
+      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": " + e, e);
     }
+  }
+
+  private static Instant expiresAt(byte[] answer, String what) throws ImageTrustException {
     try {
-      JsonNode expires = JSON.readTree(r.body()).path("token").path("expires_at");
-      expiresAt = Instant.parse(expires.asText());
+      return Instant.parse(JSON.readTree(answer).path("token").path("expires_at").asText());
     } catch (IOException | DateTimeParseException e) {
-      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, "keystone " + url + ": no token.expires_at in the answer",
-          e);
+      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": no token.expires_at in the answer", e);
     }
-    token = subject.get();
   }
 
   /** {@code auth_url} with or without its {@code /v3}. */

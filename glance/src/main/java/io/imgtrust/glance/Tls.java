@@ -5,6 +5,7 @@ import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -13,20 +14,31 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The TLS context of {@code [glance] cafile} and {@code insecure}, as Nova's keystoneauth session applies them. */
+/**
+ * The TLS context of {@code [glance] cafile} and {@code insecure}, as Nova's keystoneauth session applies them: the
+ * server certificate must chain to a CA of {@code cafile} (else the JDK's) and name the host; {@code insecure}
+ * checks neither, for this client only, and says so in a warning.
+ */
 final class Tls {
+  private static final Logger log = LoggerFactory.getLogger(Tls.class);
+
   private Tls() {}
 
   static SSLContext context(GlanceSettings s) throws ImageTrustException {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
       if (s.insecure()) {
-        // The JDK client checks host names unless this is set; insecure means neither check, as in keystoneauth.
-        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+        log.warn("[glance] insecure = true: the certificates and host names of {} are not checked; anyone on the "
+            + "path can answer for Glance (the image's own digests and signature are still checked)",
+            s.apiServers());
         ctx.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
       } else if (s.cafile().isPresent()) {
         ctx.init(null, trustManagers(s), new SecureRandom());
@@ -37,6 +49,19 @@ final class Tls {
     } catch (GeneralSecurityException e) {
       throw ImageTrustException.wrap(Reason.BAD_CONFIG, "[glance] cafile: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * What went wrong in a TLS handshake, for a message: the innermost cause (an untrusted certificate, a host name it
+   * does not name), with the options that decide it.
+   */
+  static String describe(SSLException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return "TLS handshake failed: " + root.getMessage() + " (the server's certificate must chain to a CA of "
+        + "[glance] cafile, or the JDK's without it, and name the host)";
   }
 
   private static TrustManager[] trustManagers(GlanceSettings s) throws GeneralSecurityException,
@@ -65,14 +90,29 @@ final class Tls {
     return tmf.getTrustManagers();
   }
 
-  /** {@code insecure = true}: every server certificate is accepted. */
+  /**
+   * {@code insecure = true}: every server certificate is accepted, whatever host it names. An extended trust manager,
+   * because the JDK checks the host name itself around a plain {@code X509TrustManager}.
+   */
   @SuppressWarnings("TrustAllCertificates")
-  private static final class TrustAll implements X509TrustManager {
+  private static final class TrustAll extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {

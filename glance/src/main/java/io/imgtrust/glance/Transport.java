@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,7 @@ final class Transport {
       URI url = URI.create(settings.apiServers().get(i).toString().replaceAll("/+$", "") + path);
       Optional<String> token = tokens.token();
       try {
-        Answer a = new Answer(url, http.send(request(url, headers, token), BodyChannel.handler(
+        Answer a = new Answer(url, send(http, request(url, headers, token), BodyChannel.handler(
             settings.readTimeout(), "GET " + url)));
         if (a.status() == 401 && token.isPresent() && !renewed) {
           a.response.body().close();
@@ -93,7 +94,7 @@ final class Transport {
         preferred.set(i);
         return a;
       } catch (IOException e) {
-        last = failure(url, e.toString());
+        last = failure(url, e instanceof SSLException ? Tls.describe((SSLException) e) : e.toString());
         log.warn("{} (attempt {} of {})", last.getMessage(), attempt + 1, settings.numRetries() + 1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -102,6 +103,19 @@ final class Transport {
     }
     throw ImageTrustException.wrap(Reason.GLANCE_ERROR, "glance failed after " + (settings.numRetries() + 1)
         + " attempts; last: " + last.getMessage(), last);
+  }
+
+  /**
+   * {@link HttpClient#send}, with a response the JDK cannot parse (it throws {@link IllegalArgumentException}, e.g.
+   * for a {@code Content-Length} that is not a number) reported as the {@link IOException} it is.
+   */
+  static <T> HttpResponse<T> send(HttpClient http, HttpRequest req, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    try {
+      return http.send(req, handler);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("malformed response: " + e.getMessage(), e);
+    }
   }
 
   private HttpRequest request(URI url, Map<String, String> headers, Optional<String> token) {

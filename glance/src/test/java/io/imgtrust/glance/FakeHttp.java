@@ -19,7 +19,7 @@ final class FakeHttp implements AutoCloseable {
   }
 
   /** A request as the server saw it. */
-  record Request(String method, String path, String range, String token, String body) {}
+  record Request(String method, String path, String range, String token, String body, String ifRange) {}
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private final HttpServer server;
@@ -30,7 +30,8 @@ final class FakeHttp implements AutoCloseable {
     server.createContext("/", x -> {
       String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       requests.add(new Request(x.getRequestMethod(), x.getRequestURI().getPath(),
-          x.getRequestHeaders().getFirst("Range"), x.getRequestHeaders().getFirst("X-Auth-Token"), body));
+          x.getRequestHeaders().getFirst("Range"), x.getRequestHeaders().getFirst("X-Auth-Token"), body,
+          x.getRequestHeaders().getFirst("If-Range")));
       try {
         handler.handle(x, requests.size() - 1);
       } finally {

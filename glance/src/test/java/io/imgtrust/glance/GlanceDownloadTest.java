@@ -177,12 +177,43 @@ class GlanceDownloadTest {
       }
     })) {
       GlanceClient c = GlanceClients.create(GlanceSettings.of(http.uri()).withTimeouts(Duration.ofSeconds(1),
-          Duration.ofSeconds(2)));
+          Duration.ofSeconds(2)).withMinDownloadRate(0)); // 3 B/s: no rate floor here, only the read timeout
       String json = "{\"id\":\"" + ID + "\",\"status\":\"active\",\"disk_format\":\"raw\",\"size\":16}";
       GlanceImage img = new GlanceImage(ID, "active", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
           Optional.empty());
 
       assertThat(readAll(c.download(img).open())).isEqualTo(small);
+    }
+  }
+
+  @Test
+  void download_resumeAfterAnETag_sendsIfRangeWithIt() throws Exception {
+    try (FakeHttp http = new FakeHttp((x, i) -> {
+      x.getResponseHeaders().set("ETag", "\"v1\"");
+      String range = x.getRequestHeaders().getFirst("Range");
+      serve(x, range == null ? 0 : Long.parseLong(range.replaceAll("bytes=|-", "")), i == 0 ? 1 << 20 : IMAGE.length,
+          range != null);
+    })) {
+      byte[] got = readAll(client(http, Duration.ofSeconds(5)).download(image(Optional.of(MD5))).open());
+
+      assertThat(got).isEqualTo(IMAGE);
+      assertThat(http.requests).extracting(FakeHttp.Request::ifRange).containsExactly(null, "\"v1\"");
+    }
+  }
+
+  @Test
+  void download_resumeAnswered200WithAnotherETag_glanceErrorChangedNotSpliced() throws Exception {
+    try (FakeHttp http = new FakeHttp((x, i) -> {
+      x.getResponseHeaders().set("ETag", i == 0 ? "\"v1\"" : "\"v2\""); // the data changed: If-Range fails
+      serve(x, 0, i == 0 ? 1 << 20 : IMAGE.length, false);
+    })) {
+      ReadableByteChannel ch = client(http, Duration.ofSeconds(5)).download(image(Optional.of(MD5))).open();
+
+      SourceFailure e = catchThrowableOfType(SourceFailure.class, () -> readAll(ch));
+
+      assertThat(e.failure().reason()).isEqualTo(Reason.GLANCE_ERROR);
+      assertThat(e.failure().details()).containsEntry(GlanceDownload.CHANGED, true);
+      assertThat(e.failure().getMessage()).contains("changed");
     }
   }
 }

@@ -74,4 +74,11 @@ class GlanceSettingsTest {
 
     assertThat(e.reason()).isEqualTo(Reason.BAD_CONFIG);
   }
+
+  @Test
+  void fromConfig_minDownloadRateInKiB_bytesPerSecondAndDefault64KiB() throws Exception {
+    assertThat(GlanceSettings.fromConfig(load("api_servers = http://g\nmin_download_rate = 2\n")).minDownloadRate())
+        .isEqualTo(2048);
+    assertThat(GlanceSettings.fromConfig(load("api_servers = http://g\n")).minDownloadRate()).isEqualTo(64 << 10);
+  }
 }

@@ -54,7 +54,44 @@ class KeystoneTokensTest {
   }
 
   private KeystoneTokens tokens(FakeHttp http, GlanceAuth auth) {
-    return new KeystoneTokens(HttpClient.newHttpClient(), auth, Duration.ofSeconds(5), clock);
+    return new KeystoneTokens(HttpClient.newHttpClient(), auth, Duration.ofSeconds(5),
+        GlanceSettings.DEFAULT_MIN_DOWNLOAD_RATE, clock);
+  }
+
+  /** Keystone answering in 15 pieces 100 ms apart: 1.5 s for a few hundred bytes, below any real floor. */
+  private RawHttp slowKeystone() throws Exception {
+    String body = "{\"token\":{\"expires_at\":\"" + T0.plusSeconds(600) + "\"}}" + " ".repeat(150);
+    return new RawHttp((out, head, i) -> {
+      RawHttp.write(out, "HTTP/1.1 201 Created\r\nX-Subject-Token: t0\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n");
+      for (int p = 0; p < body.length(); p += 13) {
+        RawHttp.write(out, body.substring(p, Math.min(body.length(), p + 13)));
+        Thread.sleep(100);
+      }
+    });
+  }
+
+  private KeystoneTokens slowTokens(RawHttp http, long minRate) {
+    return new KeystoneTokens(HttpClient.newHttpClient(), password(http.uri()), Duration.ofMillis(500), minRate,
+        clock);
+  }
+
+  @Test
+  void token_minDownloadRateZero_slowKeystoneAnswerAccepted() throws Exception {
+    try (RawHttp http = slowKeystone()) {
+      assertThat(slowTokens(http, 0).token()).contains("t0");
+    }
+  }
+
+  @Test
+  void token_minDownloadRateSet_slowKeystoneAnswerGlanceError() throws Exception {
+    try (RawHttp http = slowKeystone()) {
+      ImageTrustException e = catchThrowableOfType(ImageTrustException.class,
+          () -> slowTokens(http, 1000).token());
+
+      assertThat(e.reason()).isEqualTo(Reason.GLANCE_ERROR);
+      assertThat(e.getMessage()).contains("min_download_rate");
+    }
   }
 
   private static GlanceAuth password(URI url) {
@@ -142,5 +179,21 @@ class KeystoneTokensTest {
         .isEqualTo(URI.create("http://k:5000/v3/auth/tokens"));
     assertThat(KeystoneTokens.tokensUrl(URI.create("http://k:5000/identity")))
         .isEqualTo(URI.create("http://k:5000/identity/v3/auth/tokens"));
+  }
+
+  @Test
+  void keystoneAnswerLargerThan1MiB_glanceErrorNotReadWhole() throws Exception {
+    String pad = "x".repeat(2 << 20);
+    try (FakeHttp http = new FakeHttp((x, i) -> {
+      x.getResponseHeaders().set("X-Subject-Token", "t0");
+      FakeHttp.json(x, 201, "{\"token\":{\"expires_at\":\"" + now.get().plusSeconds(600) + "\",\"pad\":\"" + pad
+          + "\"}}");
+    })) {
+      ImageTrustException e = catchThrowableOfType(ImageTrustException.class,
+          () -> tokens(http, password(http.uri())).token());
+
+      assertThat(e.reason()).isEqualTo(Reason.GLANCE_ERROR);
+      assertThat(e.getMessage()).contains("larger than " + (1 << 20));
+    }
   }
 }

@@ -15,6 +15,7 @@ import io.imgtrust.core.spi.SpawnRequest;
 import io.imgtrust.core.spi.StoredImage;
 import io.imgtrust.glance.GlanceClient;
 import io.imgtrust.glance.GlanceClients;
+import io.imgtrust.glance.GlanceFetch;
 import io.imgtrust.glance.GlanceImage;
 import io.imgtrust.glance.GlanceSettings;
 import java.util.Map;
@@ -115,8 +116,8 @@ public final class ImgtrustHost implements AutoCloseable {
             "prepare_ms", ms(System.nanoTime() - t0)), Optional.empty());
       }
     }
-    CacheEntry entry = inStore.isPresent() ? cache.add(glance().download(inStore.get()),
-        inStore.get().metadata(), spawn.fillProgress()) : entry(spawn);
+    CacheEntry entry = inStore.isPresent() ? GlanceFetch.fetch(glance(), cache, inStore.get(), spawn.fillProgress())
+        : entry(spawn);
     long t1 = System.nanoTime();
     SpawnRequest request = SpawnRequest.of(spawn.instance(), entry).withProgress(spawn.importProgress());
     if (spawn.sizeBytes().isPresent()) {
