@@ -17,6 +17,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    java.util.Optional<byte[]> help = HelpCache.lookup(args);
+    if (help.isPresent()) {
+      System.out.write(help.get(), 0, help.get().length);
+      System.out.flush();
+      System.exit(0);
+    }
+    StartUp.warm(commandName(args));
     if (commandName(args) != null) {
       // Help and usage errors log nothing: they skip starting the logging framework.
       Logging.configure(args);
@@ -24,15 +31,22 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** The top-level commands, in help order. Made on demand: picocli reflects over each one it is given. */
-  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+  /**
+   * The top-level commands, in help order. Made on demand: picocli reflects over each one it is given. A holder, so
+   * that a help request answered from {@link HelpCache} loads none of them.
+   */
+  static final class Registry {
+    static final Map<String, Supplier<Object>> COMMANDS = commands();
 
-  private static Map<String, Supplier<Object>> commands() {
-    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-    m.putAll(Commands.all());
-    m.put("demo", DemoCommand::new);
-    m.put("bench", BenchCommand::new);
-    return m;
+    private Registry() {}
+
+    private static Map<String, Supplier<Object>> commands() {
+      Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+      m.putAll(Commands.all());
+      m.put("demo", DemoCommand::new);
+      m.put("bench", BenchCommand::new);
+      return m;
+    }
   }
 
   /** Runs the command line and returns the exit status (for tests). */
@@ -44,10 +58,12 @@ public final class Main {
   static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Root());
     int at = commandIndex(args);
-    CommandLine named = register(cl, COMMANDS, args, at);
+    CommandLine named = register(cl, Registry.COMMANDS, args, at);
     if (named != null && named.getCommand() instanceof CommandGroup) {
       register(named, ((CommandGroup) named.getCommand()).subcommands(), args, commandIndex(args, at + 1));
     }
+    // No @file expansion: libvirt hands the hook a domain name, which may start with '@'.
+    cl.setExpandAtFiles(false);
     cl.setExecutionExceptionHandler(new Failures());
     cl.setParameterExceptionHandler(new Failures());
     cl.setExitCodeExceptionMapper(t -> 1);
@@ -56,8 +72,9 @@ public final class Main {
 
   /**
    * Registers on {@code parent} only the command of {@code commands} named by {@code args[at]}, and returns it; or,
-   * when there is no such name ({@code at} is -1, or names no command), all of them, so that help and error messages
-   * list them all, and returns null. Picocli reflects over every command it is given: registering one saves start-up.
+   * when there is no such name ({@code at} is -1, or names no command), a {@link Listing} of each, so that help and
+   * error messages list them all, and returns null. Picocli reflects over every command it is given: registering one,
+   * or listings, saves start-up.
    */
   private static CommandLine register(
       CommandLine parent, Map<String, Supplier<Object>> commands, String[] args, int at) {
@@ -66,7 +83,7 @@ public final class Main {
       parent.addSubcommand(name, commands.get(name).get());
       return parent.getSubcommands().get(name);
     }
-    commands.forEach((n, make) -> parent.addSubcommand(n, make.get()));
+    commands.forEach((n, make) -> parent.addSubcommand(n, Listing.of(make.get())));
     return null;
   }
 
@@ -76,7 +93,7 @@ public final class Main {
    */
   static String commandName(String[] args) {
     int at = commandIndex(args);
-    return at >= 0 && COMMANDS.containsKey(args[at]) ? args[at] : null;
+    return at >= 0 && Registry.COMMANDS.containsKey(args[at]) ? args[at] : null;
   }
 
   /** Where the first command name is in {@code args}: the first argument that is no option; -1 if help comes first. */

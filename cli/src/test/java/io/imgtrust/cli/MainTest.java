@@ -156,6 +156,36 @@ class MainTest {
   }
 
   @Test
+  void hookQemu_domainNamedLikeHelpOrAtFile_isCheckedNotHelpOrExpanded() throws Exception {
+    Path atFile = Files.writeString(shared.resolve("help-args"), "--help\n");
+    java.io.InputStream in = System.in;
+    try {
+      for (String domain : java.util.List.of("--help", "-V", "@" + atFile)) {
+        out.reset();
+        System.setIn(new java.io.ByteArrayInputStream("<not-a-domain".getBytes(StandardCharsets.UTF_8)));
+        int code = Main.run("--json", "--config", demo.resolve("imgtrust.conf").toString(), "hook", "qemu", "--",
+            domain, "prepare", "begin", "-");
+
+        assertThat(code).as(domain).isEqualTo(2);
+        assertThat(json().get("reason").asText()).as(domain).isEqualTo("MALFORMED_DOMAIN");
+      }
+    } finally {
+      System.setIn(in);
+    }
+  }
+
+  @Test
+  void hookInstall_domainPatternWithShellSyntax_exit2BeforeWritingAnything() throws Exception {
+    Path hooks = shared.resolve("hooks-bad-pattern");
+    assertThat(Main.run("--json", "hook", "install", "--hooks-dir", hooks.toString(), "--domains", "x);id;("))
+        .isEqualTo(2);
+
+    assertThat(json().get("reason").asText()).isEqualTo("USAGE");
+    assertThat(json().get("message").asText()).contains("--domains");
+    assertThat(hooks).doesNotExist();
+  }
+
+  @Test
   void run_noCommand_exit2ListsCommands() {
     assertThat(Main.run()).isEqualTo(2);
 
