@@ -131,12 +131,7 @@ start() {
   case "$STORE" in file) ;; rbd) apt_install "${CEPH_PACKAGES[@]}" python3-rbd python3-rados; rbd_pool ;;
     *) die "GLANCE_STORE must be file or rbd, not '$STORE'" ;; esac
   stop
-  # A stopped instance's workers may hold the port a moment longer: wait up to 10 s before calling it taken.
-  local t0=$SECONDS
-  while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
-    ((SECONDS - t0 < 10)) || die "port $PORT on 127.0.0.1 is in use"
-    sleep 0.2
-  done
+  wait_port_free "$PORT"
   write_config
   glance-manage --config-file "$D/glance-api.conf" db_sync >"$D/db_sync.log" 2>&1 \
     || { tail -5 "$D/db_sync.log" >&2; die "glance-manage db_sync failed (log: $D/db_sync.log)"; }

@@ -31,7 +31,7 @@ manage() {
 start() {
   apt_install "${KEYSTONE_PACKAGES[@]}"
   stop
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT on 127.0.0.1 is in use"; fi
+  wait_port_free "$PORT"
   mkdir -p "$D/fernet" "$D/credential"
   cat > "$D/keystone.conf" <<INI
 [DEFAULT]

@@ -1,6 +1,16 @@
 # Shared helpers for imgtrust scripts (sourced, not run).
 
 # apt_install PKG...: installs the Debian packages that are missing (needs root); quiet when all are present.
+# Waits up to 10 s for nothing to listen on 127.0.0.1:PORT (a stopped server's workers may hold it a moment longer);
+# dies naming the port if something still does.
+wait_port_free() {
+  local port="$1" t0=$SECONDS
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    ((SECONDS - t0 < 10)) || die "port $port on 127.0.0.1 is in use"
+    sleep 0.2
+  done
+}
+
 apt_install() {
   local missing=()
   for p in "$@"; do
@@ -23,17 +33,20 @@ BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 DEMO_PACKAGES=(qemu-utils util-linux e2fsprogs)
 # What the test suite drives for real: openssl signs independently, qemu-img inspects and converts images.
 TEST_PACKAGES=(openssl qemu-utils e2fsprogs util-linux)
-# lvm2 for the lvm backend's tests and bench (real lvm2 on a loop-device PV; scripts/lvm-emulation), losetup.
+# What `imgtrust bench` runs beside imgtrust (GNU time for peak RSS, the tools it compares against); BenchAllIT
+# runs `bench all`, so the tests need them too (scripts/test-all.sh, scripts/bench-all.sh).
+BENCH_PACKAGES=(time openssl coreutils qemu-utils curl python3-glanceclient)
+# lvm2 for the lvm backend's tests and bench (real lvm2 on a loop-device PV; without device-mapper the tests emulate
+# activation: scripts/lvm-emulation), losetup.
 LVM_PACKAGES=(lvm2 util-linux coreutils)
 # A real libvirtd with real domains (KVM when /dev/kvm is usable, TCG otherwise).
 LIBVIRT_PACKAGES=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils)
-# lvm2 for the lvm backend (on this kernel without device-mapper, the tests emulate activation: scripts/lvm-emulation).
-LVM_PACKAGES=(lvm2)
 # A throwaway Ceph cluster (scripts/ceph-up.sh; the mgr reports usage, which pool quotas need), librbd for the rbd
 # backend, QEMU's and libvirt's rbd drivers.
 CEPH_PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common librbd1 librados2 qemu-block-extra libvirt-daemon-driver-storage-rbd uuid-runtime)
-# A real Glance v2 API for the fetch tests (scripts/glance-up.sh) and its Python client for `bench fetch`.
-GLANCE_PACKAGES=(glance-api python3-glanceclient curl python3-rbd python3-rados)
+# A real Glance v2 API for the fetch tests (scripts/glance-up.sh) and its Python client for `bench fetch`; socat is
+# the TLS endpoint the glance module's GlanceTlsIT puts in front of it (Glance's API no longer serves TLS itself).
+GLANCE_PACKAGES=(glance-api python3-glanceclient curl python3-rbd python3-rados socat openssl)
 # A real Keystone v3 for the Glance token tests (scripts/keystone-up.sh; Glance's authtoken middleware validates
 # against it: glance-up.sh with GLANCE_AUTH=keystone).
 KEYSTONE_PACKAGES=(keystone curl)
@@ -65,4 +78,25 @@ wipe_dir() {
     return 1
   fi
   rm -rf "$1"
+}
+
+# remove_test_hooks: removes the libvirt hooks this project's own tests, bench and demo install under their fixed
+# names and remove when they end. A killed run leaves its hook behind, and a hook from an older version checks every
+# domain start on the host against a configuration that no longer applies. The calling script holds a lock (fd 7)
+# until it exits, so a second run on the same machine leaves the first one's hooks alone and says so.
+remove_test_hooks() {
+  local h removed=0
+  exec 7>/run/lock/imgtrust-test-hooks.lock
+  if ! flock -n 7; then
+    echo "another imgtrust test, bench or demo run is going on; leaving the test hooks in place" >&2
+    return 0
+  fi
+  for h in /etc/libvirt/hooks/qemu.d/50-imgtrust-{it,bench,demo}; do
+    if [[ -e $h ]]; then
+      echo "removing $h, left by an earlier run that was killed" >&2
+      rm -f "$h"
+      removed=1
+    fi
+  done
+  if ((removed)); then pkill -HUP -x libvirtd || true; fi
 }

@@ -35,6 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
+remove_test_hooks
 "$here/scripts/libvirt-up.sh"
 "$here/scripts/ceph-up.sh" start >/dev/null
 "$here/scripts/glance-up.sh" start >/dev/null

@@ -4,8 +4,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/lib.sh"
-apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}" "${LVM_PACKAGES[@]}" \
+apt_install "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}" "${LIBVIRT_PACKAGES[@]}" "${LVM_PACKAGES[@]}" \
   "${CEPH_PACKAGES[@]}" "${GLANCE_PACKAGES[@]}" "${KEYSTONE_PACKAGES[@]}"
+remove_test_hooks
 "$here/scripts/libvirt-up.sh"
 "$here/scripts/ceph-up.sh" start
 "$here/scripts/glance-up.sh" start   # the fetch ITs (GLANCE_ENDPOINT http://127.0.0.1:9393, GLANCE_DIR)

@@ -30,6 +30,7 @@ class Qcow2BootIT {
   private static final String URI = "qemu:///system";
   private static final Path HOOK = Path.of("/etc/libvirt/hooks/qemu.d/50-imgtrust-it");
   private static final String POOL = "imgtrust-it-base";
+  private static final String PREFIX = "imgtrust-it-q-";
   private static final String NO_DAC = "<seclabel model='dac' relabel='no'/>";
 
   @TempDir static Path dir;
@@ -41,6 +42,7 @@ class Qcow2BootIT {
 
   @BeforeAll
   static void setUp() throws Exception {
+    removeLeftovers();
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     instances = dir.resolve("instances");
     config = dir.resolve("imgtrust.conf");
@@ -51,25 +53,42 @@ class Qcow2BootIT {
     meta = ItFiles.meta(dir, "q-1", "raw", image, writeImage(image, 16L << 20, 21, 0));
     assertThat(Launcher.run(config, "cache", "add", image.toString(), "--meta", meta.toString()).exitCode())
         .isZero();
-    assertThat(Launcher.run(config, "hook", "install", "--name", HOOK.getFileName().toString()).exitCode())
+    assertThat(Launcher.run(config, "hook", "install", "--name", HOOK.getFileName().toString(),
+        "--domains", PREFIX + "*").exitCode())
         .isZero();
     tool(Launcher.locate().getParent().resolve("scripts/libvirt-up.sh").toString(), "--restart");
   }
 
   @AfterAll
   static void tearDown() throws Exception {
-    for (String d : domains) {
-      tryTool("virsh", "-c", URI, "destroy", d);
-      tryTool("virsh", "-c", URI, "undefine", d);
-    }
-    tryTool("virsh", "-c", URI, "pool-destroy", POOL);
-    tryTool("virsh", "-c", URI, "pool-undefine", POOL);
+    domains.forEach(Qcow2BootIT::removeDomain);
+    removePool();
     Files.deleteIfExists(HOOK);
     tool(Launcher.locate().getParent().resolve("scripts/libvirt-up.sh").toString(), "--restart");
   }
 
+  /** The domains (fixed names, {@link #name}) and the pool a killed run of this class left behind. */
+  private static void removeLeftovers() {
+    for (String d : tryTool("virsh", "-c", URI, "list", "--all", "--name").stdout().split("\n")) {
+      if (d.strip().startsWith(PREFIX)) {
+        removeDomain(d.strip());
+      }
+    }
+    removePool();
+  }
+
+  private static void removeDomain(String d) {
+    tryTool("virsh", "-c", URI, "destroy", d);
+    tryTool("virsh", "-c", URI, "undefine", d);
+  }
+
+  private static void removePool() {
+    tryTool("virsh", "-c", URI, "pool-destroy", POOL);
+    tryTool("virsh", "-c", URI, "pool-undefine", POOL);
+  }
+
   private static String name(String n) {
-    String d = "imgtrust-it-" + n;
+    String d = PREFIX + n;
     domains.add(d);
     return d;
   }
@@ -80,7 +99,7 @@ class Qcow2BootIT {
 
   @Test
   void bootRotRefillBoot_throughVirshAndLibvirtJava() throws Exception {
-    String d = name("q-boot");
+    String d = name("boot");
     OpensslPki.Result r = Launcher.run(config, "spawn", "--instance", d, "--image", "q-1", "--images-type", "qcow2",
         "--size", "64M", "--boot");
     assertThat(r.exitCode()).as(r.describe()).isZero();
@@ -274,7 +293,7 @@ class Qcow2BootIT {
 
   @Test
   void virshStart_overlayWhoseBackingStoreLacksNoRelabel_refusedUnsafeDomainBaseStaysRoot() throws Exception {
-    String d = name("q-relabel");
+    String d = name("relabel");
     Path ov = dir.resolve("relabel.qcow2");
     tool("qemu-img", "create", "-f", "qcow2", "-b", base().toString(), "-F", "raw", ov.toString());
     String disk = "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + ov + "'/>"
@@ -328,7 +347,7 @@ class Qcow2BootIT {
     assertThat(writable.exitCode()).isEqualTo(3);
     assertThat(writable.stderr()).contains("imgtrust: UNSAFE_DOMAIN").contains(cached.toString());
 
-    String d = name("q-vol");
+    String d = name("vol");
     OpensslPki.Result intact = defineAndStart(d, volumeDisk(vol, NO_DAC, "<readonly/>"));
     assertThat(intact.exitCode()).as(intact.describe()).isZero();
     assertBaseNotHandedToQemu(cached);

@@ -31,8 +31,19 @@ final class HookInstallCommand implements Callable<Integer> {
   @Option(names = "--name", defaultValue = "50-imgtrust", description = "Script name (default: ${DEFAULT-VALUE}).")
   String name;
 
+  @Option(names = "--domains", paramLabel = "GLOB", defaultValue = HookScript.ALL_DOMAINS,
+      description = "Check only the domains whose name matches this shell pattern (letters, digits, '.', '_', '-', "
+          + "'*', '?'); every other domain starts unchecked. Default: every domain (${DEFAULT-VALUE}), what a "
+          + "compute host wants; a pattern such as 'instance-*' suits a host that also runs domains the image "
+          + "cache never backs.")
+  String domains;
+
   @Override
   public Integer call() throws Exception {
+    if (!HookScript.isDomainPattern(domains)) {
+      throw ImageTrustException.of(Reason.USAGE, "--domains must be a shell pattern of letters, digits, '.', '_', "
+          + "'-', '*' and '?' (at most 128), not '" + domains + "'");
+    }
     String launcher = System.getenv("IMGTRUST_LAUNCHER");
     if (launcher == null || !Files.isExecutable(Path.of(launcher))) {
       throw ImageTrustException.of(Reason.USAGE, "run hook install through the imgtrust launcher script");
@@ -44,12 +55,14 @@ final class HookInstallCommand implements Callable<Integer> {
     String log = Logging.file(hook.root.loadConfig(), true).orElseThrow().toString();
     Path script = hooksDir.resolve("qemu.d").resolve(name);
     Files.createDirectories(script.getParent());
-    String body = HookScript.body(Path.of(launcher), hook.root.configFile());
+    String body = HookScript.body(Path.of(launcher), hook.root.configFile(), domains);
     AtomicFiles.write(script, body.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
     String note = "libvirtd reads new hooks only at start or on SIGHUP: run `kill -HUP $(pidof libvirtd)` or "
         + "restart libvirtd";
-    hook.root.output().success(Output.ok().put("hook", script.toString()).put("log", log).put("note", note),
-        List.of("installed " + script, "the hook logs to " + log + " ([DEFAULT] log_file)", note));
+    hook.root.output().success(
+        Output.ok().put("hook", script.toString()).put("domains", domains).put("log", log).put("note", note),
+        List.of("installed " + script + " for domains " + domains, "the hook logs to " + log + " ([DEFAULT] log_file)",
+            note));
     return 0;
   }
 }

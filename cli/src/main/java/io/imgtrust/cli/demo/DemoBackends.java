@@ -64,6 +64,9 @@ final class DemoBackends {
       step.accept("boot qcow2: domain " + name + " " + dom.state() + " (" + dom.type() + ", before-boot check "
           + dom.beforeBootMs() + " ms); destroyed and undefined again");
     } catch (ImageTrustException e) {
+      if (e.reason().kind() == Reason.Kind.REFUSED) {
+        throw e; // a refusal at boot is a finding, never a skip
+      }
       step.accept("boot qcow2: skipped, libvirt not usable here (" + e.reason() + ": " + e.getMessage() + ")");
     }
   }

@@ -43,7 +43,7 @@ final class DemoHook implements AutoCloseable {
       return java.util.Optional.empty();
     }
     Files.createDirectories(SCRIPT.getParent());
-    AtomicFiles.write(SCRIPT, HookScript.body(Path.of(launcher), config).getBytes(StandardCharsets.UTF_8),
+    AtomicFiles.write(SCRIPT, HookScript.body(Path.of(launcher), config, "imgtrust-demo-*").getBytes(StandardCharsets.UTF_8),
         "rwxr-xr-x");
     DemoHook h = new DemoHook(step);
     try {
@@ -97,13 +97,7 @@ final class DemoHook implements AutoCloseable {
   }
 
   private void reload() throws ImageTrustException {
-    String pid = run.runChecked(List.of("pidof", "libvirtd"), TIMEOUT).stdoutText().strip();
-    run.runChecked(List.of("kill", "-HUP", pid), TIMEOUT);
-    try {
-      Thread.sleep(1000); // libvirtd rescans its hooks in its reload thread
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    io.imgtrust.cli.command.HookReload.reload(run);
   }
 
   @Override
