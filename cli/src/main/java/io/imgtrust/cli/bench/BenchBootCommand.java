@@ -2,9 +2,13 @@ package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.cli.Output;
+import io.imgtrust.cli.command.HookReload;
+import io.imgtrust.core.ImageTrustException;
+import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
+import io.imgtrust.core.io.CommandRunner;
 import io.imgtrust.core.spi.PreparedDisk;
 import io.imgtrust.host.DomainSpec;
 import io.imgtrust.host.ImgtrustHost;
@@ -23,10 +27,34 @@ import picocli.CommandLine.Command;
         + "of a small domain on a qcow2 overlay with the imgtrust hook installed (recheck = interval, a hit) "
         + "against `virsh start` without the hook.",
         "Needs root, a running libvirtd (scripts/libvirt-up.sh) and qemu-img. It installs and removes the hook "
-            + "/etc/libvirt/hooks/qemu.d/50-imgtrust-bench and restarts libvirtd (untimed) to toggle it."})
+            + "/etc/libvirt/hooks/qemu.d/50-imgtrust-bench and reloads libvirtd (SIGHUP, untimed) to toggle it; "
+            + "libvirtd is never restarted."})
 final class BenchBootCommand extends BenchPart {
   private static final String URI = "qemu:///system";
   private static final Path HOOK = Path.of("/etc/libvirt/hooks/qemu.d/50-imgtrust-bench");
+  private static final String CHECK = "before-boot check (hook, recheck=always)";
+  private static final String SHA256SUM = "sha256sum of the base";
+  private static final String HOOKED = "virsh start, hook (recheck=interval hit)";
+  private static final String UNHOOKED = "virsh start, no hook";
+
+  @Override
+  void requireServices() throws ImageTrustException {
+    String launcher = System.getenv("IMGTRUST_LAUNCHER");
+    if (launcher == null || !Files.isExecutable(Path.of(launcher))) {
+      throw ImageTrustException.of(Reason.USAGE, "the hook runs the imgtrust launcher: run bench through ./imgtrust");
+    }
+    if (!Files.isWritable(HOOK.getParent().getParent())) {
+      throw ImageTrustException.of(Reason.LIBVIRT_ERROR, "needs root: installs a hook in " + HOOK.getParent());
+    }
+    Probe.require(Reason.LIBVIRT_ERROR, "libvirtd does not answer at " + URI + " (scripts/libvirt-up.sh)",
+        List.of("virsh", "-c", URI, "version"));
+    Probe.require(Reason.LIBVIRT_ERROR, "no libvirtd process to reload", List.of("pidof", "libvirtd"));
+  }
+
+  @Override
+  List<Goal> goals() {
+    return List.of(Goal.ratio(CHECK, SHA256SUM, 0.35), Goal.difference(HOOKED, UNHOOKED, 0.2));
+  }
 
   @Override
   BenchReport measure(Path d) throws Exception {
@@ -52,14 +80,13 @@ final class BenchBootCommand extends BenchPart {
       ObjectNode header = Output.ok().put("benchmark", "boot").put("size_mib", opts.sizeMib)
           .put("runs", opts.runs).put("domain_type", DomainSpec.domainType());
       return new BenchReport("bench boot: " + opts.sizeMib + " MiB base, medians of " + opts.runs
-          + " side-by-side rounds", t, header)
-          .ratio("before-boot check (hook, recheck=always)", "sha256sum of the base", 0.35)
-          .difference("virsh start, hook (recheck=interval hit)", "virsh start, no hook", 0.2);
+          + " side-by-side rounds", t, header).goals(goals());
     } finally {
       Timings.tryExec(List.of("virsh", "-c", URI, "destroy", domain));
       Timings.exec(List.of("virsh", "-c", URI, "undefine", domain));
-      Files.deleteIfExists(HOOK);
-      restartLibvirtd();
+      if (Files.deleteIfExists(HOOK)) {
+        HookReload.reload(CommandRunner.system());
+      }
     }
   }
 
@@ -67,12 +94,12 @@ final class BenchBootCommand extends BenchPart {
     List<String> hook = new ArrayList<>(BenchVerifyCommand.launcher());
     hook.addAll(List.of("--config", always.toString(), "hook", "qemu", "bench-big", "prepare", "begin", "-"));
     return new Timings()
-        .add("before-boot check (hook, recheck=always)", () -> Timings.execWithInput(hook, bigXml))
-        .add("sha256sum of the base", List.of("sha256sum", big.file().toString()))
-        .add("virsh start, hook (recheck=interval hit)", start(domain, () -> installHook(interval)))
-        .add("virsh start, no hook", start(domain, () -> {
+        .add(CHECK, () -> Timings.execWithInput(hook, bigXml))
+        .add(SHA256SUM, List.of("sha256sum", big.file().toString()))
+        .add(HOOKED, start(domain, () -> installHook(interval)))
+        .add(UNHOOKED, start(domain, () -> {
           if (Files.deleteIfExists(HOOK)) {
-            restartLibvirtd();
+            HookReload.reload(CommandRunner.system());
           }
         }));
   }
@@ -102,15 +129,10 @@ final class BenchBootCommand extends BenchPart {
       return;
     }
     List<String> install = new ArrayList<>(BenchVerifyCommand.launcher());
-    install.addAll(List.of("--config", config.toString(), "hook", "install", "--name", HOOK.getFileName().toString()));
+    install.addAll(List.of("--config", config.toString(), "hook", "install", "--name", HOOK.getFileName().toString(),
+        "--domains", "imgtrust-bench-*"));
     Timings.exec(install);
-    restartLibvirtd();
-  }
-
-  private static void restartLibvirtd() throws Exception {
-    String script = Path.of(System.getenv().getOrDefault("IMGTRUST_LAUNCHER", "imgtrust")).resolveSibling(
-        "scripts/libvirt-up.sh").toString();
-    Timings.exec(List.of(script, "--restart"));
+    HookReload.reload(CommandRunner.system());
   }
 
   private static Path config(Path d, String recheck) throws Exception {

@@ -1,11 +1,9 @@
 package io.imgtrust.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
-import io.imgtrust.cli.Output;
-import io.imgtrust.cli.Root;
+import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.cache.ImageCache;
 import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.core.digest.CopyProgress;
@@ -20,10 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code imgtrust bench fetch}: the verified fetch from Glance against the downloads an operator would make. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
@@ -34,39 +29,35 @@ import picocli.CommandLine.ParentCommand;
         + "while downloading) and `curl -o` (no check). Every "
         + "step starts after a `sync` with its previous result removed. The image is deleted from Glance afterwards.",
         "Needs python3-glanceclient and curl. Uses about 3x SIZE of disk in a temporary directory."})
-final class BenchFetchCommand implements Callable<Integer> {
-  @ParentCommand BenchCommand bench;
-  @picocli.CommandLine.Mixin BenchOptions opts;
-
-  @Option(names = "--glance", defaultValue = "http://127.0.0.1:9393",
-      description = "Glance endpoint, without auth (default: ${DEFAULT-VALUE}).")
-  URI glance;
+final class BenchFetchCommand extends BenchPart {
+  @picocli.CommandLine.Mixin GlanceOption service = new GlanceOption();
 
   @Override
-  public Integer call() throws Exception {
-    Root root = (Root) bench.spec.parent().userObject();
-    return opts.inWorkDir(d -> {
-      Path image = d.resolve("image.raw");
-      BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
-      String id = upload(image);
-      Files.delete(image);
-      try {
-        Path config = BenchOptions.config(d, "imgtrust.conf", "[glance]\napi_servers = " + glance + "\n");
-        Timings t = steps(d, config, id);
-        t.run(opts.runs);
-        ObjectNode header = Output.ok().put("benchmark", "fetch").put("size_mib", opts.sizeMib)
-            .put("runs", opts.runs).put("cores", Runtime.getRuntime().availableProcessors());
-        BenchReport r = new BenchReport("bench fetch: a " + opts.sizeMib + " MiB image from " + glance
-            + ", medians of " + opts.runs + " side-by-side rounds", t, header);
-        r.ratio(WHOLE, GLANCE_CLI, 0.8);
-        r.ratio(WHOLE, CURL, 1.1);
-        r.ratio(IN_JVM, CURL, 1.1);
-        root.output().success(r.json(), r.text());
-        return 0;
-      } finally {
-        send(HttpRequest.newBuilder(URI.create(glance + "/v2/images/" + id)).DELETE());
-      }
-    });
+  void requireServices() throws ImageTrustException {
+    service.require();
+  }
+
+  @Override
+  List<Goal> goals() {
+    return List.of(Goal.ratio(WHOLE, GLANCE_CLI, 0.8), Goal.ratio(WHOLE, CURL, 1.1), Goal.ratio(IN_JVM, CURL, 1.1));
+  }
+
+  @Override
+  BenchReport measure(Path d) throws Exception {
+    URI glance = service.glance;
+    Path image = d.resolve("image.raw");
+    BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
+    String id = upload(image);
+    Files.delete(image);
+    try {
+      Path config = BenchOptions.config(d, "imgtrust.conf", "[glance]\napi_servers = " + glance + "\n");
+      Timings t = steps(d, config, id);
+      t.run(opts.runs);
+      return new BenchReport("bench fetch: a " + opts.sizeMib + " MiB image from " + glance + ", medians of "
+          + opts.runs + " side-by-side rounds", t, opts.header("fetch")).goals(goals());
+    } finally {
+      send(HttpRequest.newBuilder(URI.create(glance + "/v2/images/" + id)).DELETE());
+    }
   }
 
   private static final String WHOLE = "imgtrust cache fetch (whole command)";
@@ -112,22 +103,22 @@ final class BenchFetchCommand implements Callable<Integer> {
       }
     });
     t.add(GLANCE_CLI, Timings.commands(clean, List.of(List.of("/usr/bin/python3", "-c", GLANCECLIENT,
-        glance.toString(), id, out.toString()))));
+        service.glance.toString(), id, out.toString()))));
     t.add(CURL, Timings.commands(clean, List.of(List.of("curl", "-sf", "-o", out.toString(),
-        glance + "/v2/images/" + id + "/file"))));
+        service.glance + "/v2/images/" + id + "/file"))));
     return t;
   }
 
   /** Creates a raw image in Glance and uploads {@code file}; returns its id. */
   private String upload(Path file) throws Exception {
-    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(glance + "/v2/images"))
+    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(service.glance + "/v2/images"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
             "{\"name\":\"imgtrust-bench\",\"disk_format\":\"raw\",\"container_format\":\"bare\"}")));
     String id = new ObjectMapper().readTree(created.body()).path("id").asText();
-    HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(glance + "/v2/images/" + id + "/file"))
+    HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(service.glance + "/v2/images/" + id + "/file"))
         .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofFile(file)));
     if (created.statusCode() != 201 || put.statusCode() != 204) {
-      throw new IllegalStateException("upload to " + glance + " failed: HTTP " + created.statusCode() + ", "
+      throw new IllegalStateException("upload to " + service.glance + " failed: HTTP " + created.statusCode() + ", "
           + put.statusCode());
     }
     return id;

@@ -1,12 +1,20 @@
 package io.imgtrust.cli.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Medians and goal ratios of one benchmark, printed as a table or as JSON. */
+/**
+ * Medians and goals of one benchmark, printed as a table or as JSON. Every goal has one shape ({@code what, value,
+ * unit, goal_at_most, met, status}); a benchmark that did not run has {@code not_run} (why) and its goals with
+ * {@code value} and {@code met} null and status {@code "not measured"}.
+ */
 final class BenchReport {
+  /** The status of a goal whose benchmark did not run. */
+  static final String NOT_MEASURED = "not measured";
+
   private final Timings timings;
   private final ObjectNode json;
   private final List<String> text = new ArrayList<>();
@@ -38,6 +46,31 @@ final class BenchReport {
     return new BenchReport(json, text);
   }
 
+  /** The report of benchmark {@code name} that did not run, and why: its {@code goals} are not measured. */
+  static BenchReport notRun(String name, String why, List<Goal> goals) {
+    ObjectNode json = io.imgtrust.cli.Output.ok().put("benchmark", name).put("not_run", why);
+    ArrayNode rows = json.putArray("goals");
+    if (goals.isEmpty()) {
+      notMeasured(rows, "every goal of bench " + name, "", null, why);
+    }
+    for (Goal g : goals) {
+      notMeasured(rows, g.what(), g.unit(), g.atMost(), why);
+    }
+    return new BenchReport(json, List.of("bench " + name + ": not run: " + why));
+  }
+
+  private static void notMeasured(ArrayNode rows, String what, String unit, Double goal, String why) {
+    ObjectNode g = rows.addObject().put("what", what).putNull("value").put("unit", unit).put("goal_at_most", goal);
+    g.putNull("met");
+    g.put("status", NOT_MEASURED).put("not_run", why);
+  }
+
+  /** Adds every goal of {@code goals}, measured. */
+  BenchReport goals(List<Goal> goals) {
+    goals.forEach(g -> g.addTo(this));
+    return this;
+  }
+
   /** Adds {@code median(a) / median(b)} with its goal (at most {@code goal}). */
   BenchReport ratio(String a, String b, double goal) {
     double r = timings.median(a) / timings.median(b);
@@ -63,10 +96,10 @@ final class BenchReport {
     return this;
   }
 
-  /** Every goal of this report, in one shape ({@code what, value, unit, goal_at_most, met}) for {@code bench all}. */
+  /** Every goal of this report, in one shape for {@code bench all}. */
   private void goal(String what, double value, String unit, double goal) {
     json.withArray("goals").addObject().put("what", what).put("value", round(value)).put("unit", unit)
-        .put("goal_at_most", goal).put("met", value <= goal);
+        .put("goal_at_most", goal).put("met", value <= goal).put("status", value <= goal ? "met" : "not met");
   }
 
   private static double round(double d) {

@@ -49,4 +49,42 @@ class BenchReportTest {
     assertThat(table.get(2)).contains("peak RSS").contains("310.000 MiB").endsWith("NOT MET");
     assertThat(table.get(3)).isEqualTo("1 of 2 goals met");
   }
+
+  @Test
+  void notRun_goalsKnownBefore_listedNotMeasuredWithWhy() {
+    BenchReport r = BenchReport.notRun("rbd", "no Ceph", List.of(Goal.ratio("a", "b", 1.0),
+        Goal.difference("c", "d", 0.2)));
+
+    assertThat(r.json().get("not_run").asText()).isEqualTo("no Ceph");
+    List<JsonNode> goals = com.google.common.collect.ImmutableList.copyOf(r.json().withArray("goals"));
+    assertThat(goals).extracting(g -> g.get("what").asText()).containsExactly("a / b", "c - d");
+    assertThat(goals).extracting(g -> g.get("unit").asText()).containsExactly("x", "s");
+    assertThat(goals).allSatisfy(g -> assertThat(g.get("met").isNull() && g.get("value").isNull()).isTrue());
+    assertThat(goals).extracting(g -> g.get("status").asText()).containsOnly("not measured");
+    assertThat(r.text()).containsExactly("bench rbd: not run: no Ceph");
+  }
+
+  @Test
+  void notRun_goalsUnknown_oneRowForTheWholeBenchmark() {
+    BenchReport r = BenchReport.notRun("verify", "failed: x", List.of());
+
+    assertThat(r.json().withArray("goals")).singleElement().satisfies(g -> {
+      assertThat(g.get("what").asText()).isEqualTo("every goal of bench verify");
+      assertThat(g.get("status").asText()).isEqualTo("not measured");
+    });
+  }
+
+  @Test
+  void table_measuredAndNotRun_notRunRowSaysWhyAndIsNotCountedMet() throws Exception {
+    var goals = new BenchReport("t", timings(), Output.ok()).ratio("fast", "slow", 1.0).json().withArray("goals")
+        .deepCopy();
+    goals.addAll(BenchReport.notRun("rbd", "no Ceph", List.of(Goal.ratio("a", "b", 1.0))).json().withArray("goals"));
+    goals.forEach(g -> ((com.fasterxml.jackson.databind.node.ObjectNode) g).put("benchmark", "x"));
+
+    List<String> table = BenchAllCommand.table(goals);
+
+    assertThat(table.get(1)).endsWith("met");
+    assertThat(table.get(2)).contains("a / b").doesNotContain("NOT MET").endsWith("not measured: not run: no Ceph");
+    assertThat(table.get(3)).isEqualTo("1 of 2 goals met, 1 not measured");
+  }
 }
