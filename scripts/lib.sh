@@ -1,7 +1,6 @@
 # Shared helpers for imgtrust scripts (sourced, not run).
 
-# apt_install PKG...: installs the Debian packages that are missing (needs root); quiet when all are present.
-# Waits up to 10 s for nothing to listen on 127.0.0.1:PORT (a stopped server's workers may hold it a moment longer);
+# wait_port_free PORT: waits up to 10 s for nothing to listen on 127.0.0.1:PORT (a stopped server's workers may hold it a moment longer);
 # dies naming the port if something still does.
 wait_port_free() {
   local port="$1" t0=$SECONDS
@@ -11,6 +10,7 @@ wait_port_free() {
   done
 }
 
+# apt_install PKG...: installs the Debian packages that are missing (needs root); quiet when all are present.
 apt_install() {
   local missing=()
   for p in "$@"; do
@@ -83,12 +83,14 @@ wipe_dir() {
 # remove_test_hooks: removes the libvirt hooks this project's own tests, bench and demo install under their fixed
 # names and remove when they end. A killed run leaves its hook behind, and a hook from an older version checks every
 # domain start on the host against a configuration that no longer applies. The calling script holds a lock (fd 7)
-# until it exits, so a second run on the same machine leaves the first one's hooks alone and says so.
+# until it exits, so a second run on the same machine leaves the first one's hooks alone and says so (naming the
+# holder). Daemons never hold it: this file closes fd 7 in every script that sources it (below).
+TEST_HOOKS_LOCK=/run/lock/imgtrust-test-hooks.lock
 remove_test_hooks() {
   local h removed=0
-  exec 7>/run/lock/imgtrust-test-hooks.lock
+  exec 7>"$TEST_HOOKS_LOCK"
   if ! flock -n 7; then
-    echo "another imgtrust test, bench or demo run is going on; leaving the test hooks in place" >&2
+    echo "another imgtrust test, bench or demo run is going on ($(lock_holders)); leaving the test hooks in place" >&2
     return 0
   fi
   for h in /etc/libvirt/hooks/qemu.d/50-imgtrust-{it,bench,demo}; do
@@ -100,3 +102,19 @@ remove_test_hooks() {
   done
   if ((removed)); then pkill -HUP -x libvirtd || true; fi
 }
+
+# lock_holders: "pid:name" of every other process that has the test-hook lock file open.
+lock_holders() {
+  local fd pid out=()
+  for fd in /proc/[0-9]*/fd/*; do
+    [[ $(readlink "$fd" 2>/dev/null) == "$TEST_HOOKS_LOCK" ]] || continue
+    pid=${fd#/proc/} pid=${pid%%/*}
+    [[ $pid == "$$" || $pid == "$BASHPID" ]] || out+=("$pid:$(cat "/proc/$pid/comm" 2>/dev/null)")
+  done
+  echo "held by ${out[*]:-no process now}"
+}
+
+# A script that starts a daemon (libvirtd, Ceph, Glance, Keystone) must not hand it the test-hook lock that the script
+# running it took on fd 7 (remove_test_hooks): the daemon would hold it for its whole life, and every later run would
+# take itself for a second one and leave a killed run's hooks in place. Closed here, before any daemon starts.
+exec 7>&-
