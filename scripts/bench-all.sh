@@ -4,7 +4,7 @@
 # volume group on a loop device (scripts/lvm-emulation; activation emulated where the kernel has no device-mapper)
 # and, with --boot, libvirtd (scripts/libvirt-up.sh; started if it is not running, never restarted).
 # Arguments go to the bench (e.g. --runs 5 --boot --json). Run as root.
-# BENCH_LVM_VG_MIB sizes the group (default: room for four 1 GiB LVs); BENCH_CEPH_GB the OSD (default 16).
+# BENCH_LVM_VG_MIB sizes the group (default 4352: room for the 4 GiB LV of bench memory, or four 1 GiB LVs); BENCH_CEPH_GB the OSD (default 16).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/lib.sh"

@@ -72,9 +72,13 @@ final class BenchAllCommand extends BenchPart {
     lvm.vg = vg;
     BenchRbdCommand rbd = new BenchRbdCommand();
     rbd.ceph = ceph;
+    BenchMemoryCommand memory = new BenchMemoryCommand();
+    memory.vg = vg;
+    memory.ceph = ceph;
+    memory.glance = glance;
     Map<String, BenchPart> parts = new LinkedHashMap<>();
     for (BenchPart p : List.of(new BenchStartupCommand(), new BenchVerifyCommand(), new BenchCacheCommand(),
-        new BenchImportCommand(), new BenchMemoryCommand(), fetch, lvm, rbd, new BenchBootCommand())) {
+        new BenchImportCommand(), memory, fetch, lvm, rbd, new BenchBootCommand())) {
       p.opts = opts;
       parts.put(p.getClass().getAnnotation(Command.class).name(), p);
     }

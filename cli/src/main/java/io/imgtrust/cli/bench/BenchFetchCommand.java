@@ -47,7 +47,7 @@ final class BenchFetchCommand extends BenchPart {
     URI glance = service.glance;
     Path image = d.resolve("image.raw");
     BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
-    String id = upload(image);
+    String id = upload(service.glance, image);
     Files.delete(image);
     try {
       Path config = BenchOptions.config(d, "imgtrust.conf", "[glance]\napi_servers = " + glance + "\n");
@@ -56,7 +56,7 @@ final class BenchFetchCommand extends BenchPart {
       return new BenchReport("bench fetch: a " + opts.sizeMib + " MiB image from " + glance + ", medians of "
           + opts.runs + " side-by-side rounds", t, opts.header("fetch")).goals(goals());
     } finally {
-      send(HttpRequest.newBuilder(URI.create(glance + "/v2/images/" + id)).DELETE());
+      delete(glance, id);
     }
   }
 
@@ -109,19 +109,24 @@ final class BenchFetchCommand extends BenchPart {
     return t;
   }
 
-  /** Creates a raw image in Glance and uploads {@code file}; returns its id. */
-  private String upload(Path file) throws Exception {
-    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(service.glance + "/v2/images"))
+  /** Creates a raw image in the Glance at {@code glance} (no auth) and uploads {@code file}; returns its id. */
+  static String upload(URI glance, Path file) throws Exception {
+    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(glance + "/v2/images"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
             "{\"name\":\"imgtrust-bench\",\"disk_format\":\"raw\",\"container_format\":\"bare\"}")));
     String id = new ObjectMapper().readTree(created.body()).path("id").asText();
-    HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(service.glance + "/v2/images/" + id + "/file"))
+    HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(glance + "/v2/images/" + id + "/file"))
         .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofFile(file)));
     if (created.statusCode() != 201 || put.statusCode() != 204) {
-      throw new IllegalStateException("upload to " + service.glance + " failed: HTTP " + created.statusCode() + ", "
+      throw new IllegalStateException("upload to " + glance + " failed: HTTP " + created.statusCode() + ", "
           + put.statusCode());
     }
     return id;
+  }
+
+  /** Deletes image {@code id} from the Glance at {@code glance}. */
+  static void delete(URI glance, String id) throws Exception {
+    send(HttpRequest.newBuilder(URI.create(glance + "/v2/images/" + id)).DELETE());
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {

@@ -1,6 +1,9 @@
 package io.imgtrust.cli.bench;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import io.imgtrust.cli.Output;
+import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.cache.CacheEntry;
 import io.imgtrust.core.config.ConfigLoader;
 import io.imgtrust.host.ImgtrustHost;
@@ -9,39 +12,67 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code imgtrust bench memory}: peak RSS of whole {@code imgtrust spawn} commands, per backend and image size. */
+/**
+ * {@code imgtrust bench memory}: peak RSS of whole {@code imgtrust spawn} commands per backend, and of {@code imgtrust
+ * cache fetch}, for an image of SIZE and of 4x SIZE. A backend or fetch whose service does not answer is listed as not
+ * measured, with why.
+ */
 @Command(name = "memory", mixinStandardHelpOptions = true,
-    description = {"Peak resident memory (GNU time's maximum RSS) of `imgtrust spawn` for the flat, ploop and qcow2 "
-        + "backends (qcow2: recheck = always, the base is hashed) on a random image of SIZE and of 4x SIZE; goal: "
-        + "at most 300 MiB whatever the size.",
-        "Needs /usr/bin/time (package time). Uses about 7x SIZE of disk in a temporary directory."})
+    description = {"Peak resident memory (GNU time's maximum RSS) of `imgtrust spawn` for every backend (qcow2 with "
+        + "recheck = always, so the base is hashed; lvm with --volume-group; rbd with the Ceph cluster) and of "
+        + "`imgtrust cache fetch` from --glance, on a random image of SIZE and of 4x SIZE; goal: at most 300 MiB "
+        + "whatever the size. A service that does not answer: its rows are listed as not measured, with why.",
+        "Needs /usr/bin/time (package time). Uses about 7x SIZE of disk in a temporary directory, 4x SIZE in the "
+            + "volume group, the pool and Glance's store (removed afterwards)."})
 final class BenchMemoryCommand extends BenchPart {
   static final double GOAL_MIB = 300;
-  private static final List<String> TYPES = List.of("flat", "ploop", "qcow2");
+  private static final List<String> LOCAL = List.of("flat", "ploop", "qcow2");
+  private static final String FETCH = "cache fetch";
 
-  @Option(names = "--types", split = ",", description = "Backends (default: flat,ploop,qcow2).")
+  @Option(names = "--types", split = ",", description = "Backends (default: flat,ploop,qcow2 and, where their "
+      + "service answers, lvm and rbd).")
   List<String> types;
+
+  @Mixin VolumeGroupOption vg = new VolumeGroupOption();
+  @Mixin CephOptions ceph = new CephOptions();
+  @Mixin GlanceOption glance = new GlanceOption();
 
   @Override
   BenchReport measure(Path d) throws Exception {
-    Path config = BenchOptions.config(d, "imgtrust.conf", "recheck = always\n");
-    BenchReport r = new BenchReport("bench memory: peak RSS of imgtrust spawn (whole command)", new Timings(),
-        Output.ok().put("benchmark", "memory").put("size_mib", opts.sizeMib));
+    Map<String, String> missing = new LinkedHashMap<>();
+    String services = services(missing);
+    Path config = BenchOptions.config(d, "imgtrust.conf", "recheck = always\n" + services);
+    Path fetchConfig = BenchOptions.config(Files.createDirectories(d.resolve("fetch")), "imgtrust.conf", services);
+    List<String> chosen = new ArrayList<>(types != null ? types : LOCAL);
+    if (types == null) {
+      List.of("lvm", "rbd").stream().filter(t -> !missing.containsKey(t)).forEach(chosen::add);
+    }
+    BenchReport r = new BenchReport("bench memory: peak RSS of imgtrust spawn and cache fetch (whole commands)",
+        new Timings(), Output.ok().put("benchmark", "memory").put("size_mib", opts.sizeMib));
     try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
       for (long mib : List.of((long) opts.sizeMib, 4L * opts.sizeMib)) {
         Path src = d.resolve("image-" + mib + ".raw");
         BenchVerifyCommand.writeRandom(src, mib << 20);
+        String glanceId = missing.containsKey(FETCH) ? null : BenchFetchCommand.upload(glance.glance, src);
         CacheEntry e = BenchOptions.fillCache(host.cache(), src, "bench-mem-" + mib);
-        for (String type : types == null ? TYPES : types) {
+        for (String type : chosen) {
           Spawn spawn = Spawn.of("mem-" + type + "-" + mib, e.imageId()).withImagesType(type);
-          r.atMost("peak RSS: imgtrust spawn " + type + ", " + mib + " MiB image", peakMib(d, config, spawn),
-              "MiB", GOAL_MIB);
+          r.atMost(row("spawn " + type, mib), peakMib(d, config, List.of("spawn", "--instance", spawn.instance(),
+              "--image", spawn.imageId(), "--images-type", type)), "MiB", GOAL_MIB);
           host.remove(spawn, false);
         }
+        if (glanceId != null) {
+          fetch(r, d, fetchConfig, glanceId, mib);
+        }
+        missing.forEach((what, why) -> r.notMeasured(row(what.equals(FETCH) ? what : "spawn " + what, mib), "MiB",
+            GOAL_MIB, why));
         Files.setPosixFilePermissions(e.file(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.delete(e.file());
       }
@@ -49,12 +80,59 @@ final class BenchMemoryCommand extends BenchPart {
     return r;
   }
 
-  private static double peakMib(Path d, Path config, Spawn spawn) throws Exception {
+  /** The config sections of the services that answer; those that do not go into {@code missing}, with why. */
+  private String services(Map<String, String> missing) {
+    StringBuilder s = new StringBuilder("[libvirt]\n");
+    if (answers(vg::require, "lvm", missing)) {
+      s.append("images_volume_group = ").append(vg.volumeGroup).append("\nvolume_clear = none\n");
+    }
+    if (answers(ceph::require, "rbd", missing)) {
+      s.append("images_rbd_pool = ").append(ceph.pool).append("\nimages_rbd_ceph_conf = ").append(ceph.conf())
+          .append("\nrbd_secret_uuid = 00000000-0000-4000-8000-000000000000\n");
+    }
+    if (answers(glance::require, FETCH, missing)) {
+      s.append("[glance]\napi_servers = ").append(glance.glance).append('\n');
+    }
+    return s.toString();
+  }
+
+  private interface Check {
+    void run() throws ImageTrustException;
+  }
+
+  private static boolean answers(Check check, String what, Map<String, String> missing) {
+    try {
+      check.run();
+      return true;
+    } catch (ImageTrustException e) {
+      missing.put(what, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Peak RSS of {@code imgtrust cache fetch} into an empty cache; the fetched entry and the Glance image go after. */
+  private void fetch(BenchReport r, Path d, Path config, String id, long mib) throws Exception {
+    try {
+      r.atMost(row(FETCH, mib), peakMib(d, config, List.of("cache", "fetch", id)), "MiB", GOAL_MIB);
+    } finally {
+      Path fetched = d.resolve("fetch").resolve("instances");
+      if (Files.exists(fetched)) {
+        MoreFiles.deleteRecursively(fetched, RecursiveDeleteOption.ALLOW_INSECURE);
+      }
+      BenchFetchCommand.delete(glance.glance, id);
+    }
+  }
+
+  private static String row(String command, long mib) {
+    return "peak RSS: imgtrust " + command + ", " + mib + " MiB image";
+  }
+
+  private static double peakMib(Path d, Path config, List<String> command) throws Exception {
     Path out = d.resolve("time.out");
     List<String> argv = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", out.toString()));
     argv.addAll(BenchVerifyCommand.launcher());
-    argv.addAll(List.of("--config", config.toString(), "spawn", "--instance", spawn.instance(), "--image",
-        spawn.imageId(), "--images-type", spawn.imagesType().orElseThrow()));
+    argv.addAll(List.of("--config", config.toString()));
+    argv.addAll(command);
     Timings.exec(argv);
     String kib = Files.readString(out, StandardCharsets.US_ASCII).trim();
     return Long.parseLong(kib.substring(kib.lastIndexOf('\n') + 1).trim()) / 1024.0;

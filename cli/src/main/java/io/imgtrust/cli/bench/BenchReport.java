@@ -96,6 +96,13 @@ final class BenchReport {
     return this;
   }
 
+  /** Adds a goal this run could not measure, and why (e.g. its service does not answer). */
+  BenchReport notMeasured(String what, String unit, double goal, String why) {
+    text.add(String.format(Locale.ROOT, "    %-70s %s: %s", what, NOT_MEASURED, why));
+    notMeasured(json.withArray("goals"), what, unit, goal, why);
+    return this;
+  }
+
   /** Every goal of this report, in one shape for {@code bench all}. */
   private void goal(String what, double value, String unit, double goal) {
     json.withArray("goals").addObject().put("what", what).put("value", round(value)).put("unit", unit)

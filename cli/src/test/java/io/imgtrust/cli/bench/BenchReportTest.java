@@ -65,6 +65,19 @@ class BenchReportTest {
   }
 
   @Test
+  void notMeasured_inAMeasuredReport_rowWithWhyBesideTheMeasuredOnes() throws Exception {
+    BenchReport r = new BenchReport("t", timings(), Output.ok()).atMost("peak RSS: spawn flat", 120, "MiB", 300)
+        .notMeasured("peak RSS: spawn lvm", "MiB", 300, "no --volume-group given");
+
+    List<JsonNode> goals = com.google.common.collect.ImmutableList.copyOf(r.json().withArray("goals"));
+    assertThat(goals).extracting(g -> g.get("status").asText()).containsExactly("met", "not measured");
+    assertThat(goals.get(1).get("value").isNull()).isTrue();
+    assertThat(goals.get(1).get("not_run").asText()).isEqualTo("no --volume-group given");
+    assertThat(goals.get(1).get("goal_at_most").asDouble()).isEqualTo(300);
+    assertThat(r.text()).anyMatch(l -> l.contains("peak RSS: spawn lvm") && l.contains("not measured: no --volume"));
+  }
+
+  @Test
   void notRun_goalsUnknown_oneRowForTheWholeBenchmark() {
     BenchReport r = BenchReport.notRun("verify", "failed: x", List.of());
 
