@@ -66,11 +66,13 @@ class BenchAllIT {
       assertThat(g.get("value").isNumber()).as("%s", g).isTrue();
       assertThat(g.get("status").asText()).as("%s", g).isIn("met", "not met");
     });
-    Map<String, Integer> perPart = Map.of("fetch", 3, "lvm", 4, "rbd", 3, "boot", 2);
+    Map<String, Integer> perPart = Map.of("memory", 12, "fetch", 3, "lvm", 4, "rbd", 3, "boot", 2);
     perPart.forEach((part, n) -> assertThat(goals).filteredOn(g -> g.get("benchmark").asText().equals(part))
         .as(part).hasSize(n));
     assertThat(goals).extracting(g -> g.get("what").asText())
-        .contains("virsh start, hook (recheck=interval hit) - virsh start, no hook");
+        .contains("virsh start, hook (recheck=interval hit) - virsh start, no hook",
+            "peak RSS: imgtrust spawn lvm, 64 MiB image", "peak RSS: imgtrust spawn rbd, 64 MiB image",
+            "peak RSS: imgtrust cache fetch, 16 MiB image", "peak RSS: imgtrust cache fetch, 64 MiB image");
   }
 
   /** Runs {@code imgtrust --json bench all --boot} with lvm2's test set-up (activation emulated) in its environment. */
