@@ -85,7 +85,8 @@ wipe_dir() {
 # domain start on the host against a configuration that no longer applies. The calling script holds a lock (fd 7)
 # until it exits, so a second run on the same machine leaves the first one's hooks alone and says so (naming the
 # holder). Daemons never hold it: this file closes fd 7 in every script that sources it (below).
-TEST_HOOKS_LOCK=/run/lock/imgtrust-test-hooks.lock
+# (A new name: daemons started by older versions may still hold imgtrust-test-hooks.lock.)
+TEST_HOOKS_LOCK=/run/lock/imgtrust-test-runs.lock
 remove_test_hooks() {
   local h removed=0
   exec 7>"$TEST_HOOKS_LOCK"
@@ -106,11 +107,10 @@ remove_test_hooks() {
 # lock_holders: "pid:name" of every other process that has the test-hook lock file open.
 lock_holders() {
   local fd pid out=()
-  for fd in /proc/[0-9]*/fd/*; do
-    [[ $(readlink "$fd" 2>/dev/null) == "$TEST_HOOKS_LOCK" ]] || continue
+  while IFS= read -r fd; do
     pid=${fd#/proc/} pid=${pid%%/*}
     [[ $pid == "$$" || $pid == "$BASHPID" ]] || out+=("$pid:$(cat "/proc/$pid/comm" 2>/dev/null)")
-  done
+  done < <(find /proc/[0-9]*/fd -maxdepth 1 -lname "$TEST_HOOKS_LOCK" 2>/dev/null 7>&-)
   echo "held by ${out[*]:-no process now}"
 }
 

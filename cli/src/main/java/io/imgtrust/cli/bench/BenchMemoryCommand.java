@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,11 +34,11 @@ import picocli.CommandLine.Option;
             + "volume group, the pool and Glance's store (removed afterwards)."})
 final class BenchMemoryCommand extends BenchPart {
   static final double GOAL_MIB = 300;
-  private static final List<String> LOCAL = List.of("flat", "ploop", "qcow2");
+  private static final List<String> TYPES = List.of("flat", "ploop", "qcow2", "lvm", "rbd");
   private static final String FETCH = "cache fetch";
 
-  @Option(names = "--types", split = ",", description = "Backends (default: flat,ploop,qcow2 and, where their "
-      + "service answers, lvm and rbd).")
+  @Option(names = "--types", split = ",", description = "Backends (default: flat,ploop,qcow2,lvm,rbd; lvm and rbd "
+      + "are not measured when their service does not answer).")
   List<String> types;
 
   @Mixin VolumeGroupOption vg = new VolumeGroupOption();
@@ -50,34 +51,49 @@ final class BenchMemoryCommand extends BenchPart {
     String services = services(missing);
     Path config = BenchOptions.config(d, "imgtrust.conf", "recheck = always\n" + services);
     Path fetchConfig = BenchOptions.config(Files.createDirectories(d.resolve("fetch")), "imgtrust.conf", services);
-    List<String> chosen = new ArrayList<>(types != null ? types : LOCAL);
-    if (types == null) {
-      List.of("lvm", "rbd").stream().filter(t -> !missing.containsKey(t)).forEach(chosen::add);
-    }
+    // Names of their own, so that what a killed run left in the volume group or the pool is never in the way.
+    String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     BenchReport r = new BenchReport("bench memory: peak RSS of imgtrust spawn and cache fetch (whole commands)",
         new Timings(), Output.ok().put("benchmark", "memory").put("size_mib", opts.sizeMib));
     try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
       for (long mib : List.of((long) opts.sizeMib, 4L * opts.sizeMib)) {
         Path src = d.resolve("image-" + mib + ".raw");
         BenchVerifyCommand.writeRandom(src, mib << 20);
-        String glanceId = missing.containsKey(FETCH) ? null : BenchFetchCommand.upload(glance.glance, src);
         CacheEntry e = BenchOptions.fillCache(host.cache(), src, "bench-mem-" + mib);
-        for (String type : chosen) {
-          Spawn spawn = Spawn.of("mem-" + type + "-" + mib, e.imageId()).withImagesType(type);
-          r.atMost(row("spawn " + type, mib), peakMib(d, config, List.of("spawn", "--instance", spawn.instance(),
-              "--image", spawn.imageId(), "--images-type", type)), "MiB", GOAL_MIB);
-          host.remove(spawn, false);
+        for (String type : types != null ? types : TYPES) {
+          String row = row("spawn " + type, mib);
+          if (missing.containsKey(type)) {
+            r.notMeasured(row, "MiB", GOAL_MIB, missing.get(type));
+          } else {
+            spawn(r, row, host, d, config, Spawn.of("mem-" + type + "-" + mib + "-" + tag, e.imageId())
+                .withImagesType(type));
+          }
         }
-        if (glanceId != null) {
-          fetch(r, d, fetchConfig, glanceId, mib);
+        if (missing.containsKey(FETCH)) {
+          r.notMeasured(row(FETCH, mib), "MiB", GOAL_MIB, missing.get(FETCH));
+        } else {
+          fetch(r, row(FETCH, mib), d, fetchConfig, e.file());
         }
-        missing.forEach((what, why) -> r.notMeasured(row(what.equals(FETCH) ? what : "spawn " + what, mib), "MiB",
-            GOAL_MIB, why));
         Files.setPosixFilePermissions(e.file(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.delete(e.file());
       }
     }
     return r;
+  }
+
+  /** One spawn's peak RSS; a failed spawn is its row not measured, with why. The disk is removed either way. */
+  private static void spawn(BenchReport r, String row, ImgtrustHost host, Path d, Path config, Spawn spawn)
+      throws Exception {
+    try {
+      r.atMost(row, peakMib(d, config, List.of("spawn", "--instance", spawn.instance(), "--image", spawn.imageId(),
+          "--images-type", spawn.imagesType().orElseThrow())), "MiB", GOAL_MIB);
+    } catch (InterruptedException x) {
+      throw x;
+    } catch (Exception x) {
+      r.notMeasured(row, "MiB", GOAL_MIB, "failed: " + x.getMessage());
+    } finally {
+      host.remove(spawn, false);
+    }
   }
 
   /** The config sections of the services that answer; those that do not go into {@code missing}, with why. */
@@ -90,7 +106,7 @@ final class BenchMemoryCommand extends BenchPart {
       s.append("images_rbd_pool = ").append(ceph.pool).append("\nimages_rbd_ceph_conf = ").append(ceph.conf())
           .append("\nrbd_secret_uuid = 00000000-0000-4000-8000-000000000000\n");
     }
-    if (answers(glance::require, FETCH, missing)) {
+    if (answers(glance::requireAnswers, FETCH, missing)) {
       s.append("[glance]\napi_servers = ").append(glance.glance).append('\n');
     }
     return s.toString();
@@ -110,16 +126,27 @@ final class BenchMemoryCommand extends BenchPart {
     }
   }
 
-  /** Peak RSS of {@code imgtrust cache fetch} into an empty cache; the fetched entry and the Glance image go after. */
-  private void fetch(BenchReport r, Path d, Path config, String id, long mib) throws Exception {
+  /**
+   * Peak RSS of {@code imgtrust cache fetch} of {@code image}, uploaded to Glance first, into an empty cache; a failure
+   * is the row not measured, with why. The fetched entry and the Glance image are removed either way.
+   */
+  private void fetch(BenchReport r, String row, Path d, Path config, Path image) throws Exception {
+    String id = null;
     try {
-      r.atMost(row(FETCH, mib), peakMib(d, config, List.of("cache", "fetch", id)), "MiB", GOAL_MIB);
+      id = BenchFetchCommand.upload(glance.glance, image);
+      r.atMost(row, peakMib(d, config, List.of("cache", "fetch", id)), "MiB", GOAL_MIB);
+    } catch (InterruptedException x) {
+      throw x;
+    } catch (Exception x) {
+      r.notMeasured(row, "MiB", GOAL_MIB, "failed: " + x.getMessage());
     } finally {
       Path fetched = d.resolve("fetch").resolve("instances");
       if (Files.exists(fetched)) {
         MoreFiles.deleteRecursively(fetched, RecursiveDeleteOption.ALLOW_INSECURE);
       }
-      BenchFetchCommand.delete(glance.glance, id);
+      if (id != null) {
+        BenchFetchCommand.delete(glance.glance, id);
+      }
     }
   }
 

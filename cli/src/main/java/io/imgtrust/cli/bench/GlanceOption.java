@@ -25,6 +25,18 @@ final class GlanceOption {
    * @throws ImageTrustException {@code GLANCE_ERROR} when Glance does not answer, {@code IO_ERROR} for a tool
    */
   void require() throws ImageTrustException {
+    requireAnswers();
+    Probe.require(Reason.IO_ERROR, "curl is not installed", List.of("curl", "--version"));
+    Probe.require(Reason.IO_ERROR, "python3-glanceclient is not installed",
+        List.of("/usr/bin/python3", "-c", "import glanceclient"));
+  }
+
+  /**
+   * Checks that Glance answers {@code GET /v2/images}.
+   *
+   * @throws ImageTrustException {@code GLANCE_ERROR} when it does not
+   */
+  void requireAnswers() throws ImageTrustException {
     String why;
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -41,8 +53,5 @@ final class GlanceOption {
       throw ImageTrustException.of(Reason.GLANCE_ERROR, "no Glance answers at " + glance + " (" + why
           + "; run scripts/glance-up.sh start, or give --glance)");
     }
-    Probe.require(Reason.IO_ERROR, "curl is not installed", List.of("curl", "--version"));
-    Probe.require(Reason.IO_ERROR, "python3-glanceclient is not installed",
-        List.of("/usr/bin/python3", "-c", "import glanceclient"));
   }
 }
