@@ -1,7 +1,6 @@
 package io.imgtrust.backend.rbd;
 
 import io.imgtrust.core.spi.PreparedDisk;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ class RbdCloneContractIT extends io.imgtrust.core.spi.BackendContractTest {
       if (pool == null) {
         pool = CephTestCluster.newPool("clone-contract");
         POOLS.add(pool);
-        key = CephTestCluster.clusterKey(Files.createTempDirectory("cluster-key-").resolve("cluster.key"));
+        key = CephTestCluster.clusterKey(root.resolve("cluster.key"));
       }
       return CephTestCluster.cloneConfig(pool, key);
     } catch (Exception e) {
