@@ -14,7 +14,11 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
 
   @Override
   public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-    Output out = output(cl, parsed.originalArgs().toArray(new String[0]));
+    return fail(ex, output(cl, parsed.originalArgs().toArray(new String[0])));
+  }
+
+  /** Prints {@code ex} as the contract says through {@code out} and returns the exit status. */
+  static int fail(Exception ex, Output out) {
     if (ex instanceof ImageTrustException) {
       ImageTrustException e = (ImageTrustException) ex;
       if (e.getCause() != null) {

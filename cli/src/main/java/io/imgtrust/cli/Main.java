@@ -28,7 +28,8 @@ public final class Main {
       // Help and usage errors log nothing: they skip starting the logging framework.
       Logging.configure(args);
     }
-    System.exit(run(args));
+    java.util.OptionalInt hook = HookDirect.run(args);
+    System.exit(hook.isPresent() ? hook.getAsInt() : run(args));
   }
 
   /**

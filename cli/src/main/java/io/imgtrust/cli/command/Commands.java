@@ -12,4 +12,13 @@ public final class Commands {
     return ImmutableMap.of("verify", VerifyCommand::new, "sign", SignCommand::new, "cache", CacheCommand::new,
         "spawn", SpawnCommand::new, "hook", HookCommand::new);
   }
+
+  /**
+   * {@code hook qemu DOMAIN OPERATION SUBOP} with the options of {@code root}, run without picocli (see
+   * {@code HookDirect}); returns the exit status, failures are thrown as from the command.
+   */
+  public static int hookQemu(io.imgtrust.cli.Root root, String domain, String operation, String subop)
+      throws Exception {
+    return HookQemuCommand.run(root, domain, operation, subop);
+  }
 }

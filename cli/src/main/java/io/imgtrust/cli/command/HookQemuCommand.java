@@ -1,6 +1,7 @@
 package io.imgtrust.cli.command;
 
 import io.imgtrust.cli.Logging;
+import io.imgtrust.cli.Root;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.config.ImgtrustConfig;
@@ -46,6 +47,11 @@ final class HookQemuCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return run(hook.root, domain, operation, subop);
+  }
+
+  /** The hook's work, for {@link #call} and for the direct path of {@link Commands#hookQemu}. */
+  static int run(Root root, String domain, String operation, String subop) throws Exception {
     byte[] xml = readStdin();
     if (!operation.equals("prepare") || !subop.equals("begin")) {
       return 0;
@@ -54,7 +60,7 @@ final class HookQemuCommand implements Callable<Integer> {
       throw ImageTrustException.of(Reason.MALFORMED_DOMAIN, "domain XML of " + domain + " is larger than " + MAX_XML);
     }
     Logging.context("hook qemu " + domain);
-    ImgtrustConfig config = hook.root.loadConfig();
+    ImgtrustConfig config = root.loadConfig();
     try (ImgtrustHost host = ImgtrustHost.open(config)) {
       host.beforeBoot(new String(xml, StandardCharsets.UTF_8));
     } catch (ImageTrustException e) {
