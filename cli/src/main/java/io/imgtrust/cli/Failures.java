@@ -2,7 +2,6 @@ package io.imgtrust.cli;
 
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
-import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -47,7 +46,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
 
   private static Output output(CommandLine cl, String[] args) {
     Object root = cl.getCommandSpec().root().userObject();
-    boolean json = Arrays.asList(args).contains("--json") || (root instanceof Root && ((Root) root).json);
+    // Not after "--": a hook's domain may be named "--json"; its refusal still goes to stderr, which libvirt shows.
+    boolean json = Main.beforeEndOfOptions(args).contains("--json") || (root instanceof Root && ((Root) root).json);
     return new Output(json);
   }
 }

@@ -6,9 +6,10 @@ import java.util.OptionalInt;
 
 /**
  * The libvirt hook's own command line, exactly as the script {@code imgtrust hook install} writes it: {@code
- * [--config FILE] hook qemu -- DOMAIN OPERATION SUBOP [EXTRA]}, run without building picocli's model, which is about
- * 0.08 s of a hook run that every domain start waits for. Any other command line, including this one with other
- * options, is left to picocli; both run the same code and give the same output and exit status.
+ * [--config /ABSOLUTE/FILE] hook qemu -- DOMAIN OPERATION SUBOP [EXTRA]}, run without building picocli's model, which
+ * is about 0.08 s of a hook run that every domain start waits for. Any other command line (other options, a relative
+ * or missing config value, which picocli may refuse as a usage error) is left to picocli. On the lines it takes, both
+ * run the same check and give the same exit status and reason line.
  */
 final class HookDirect {
   private HookDirect() {}
@@ -17,7 +18,7 @@ final class HookDirect {
   static OptionalInt run(String[] args) {
     Root root = new Root();
     int at = 0;
-    if (args.length >= 2 && args[0].equals("--config")) {
+    if (args.length >= 2 && args[0].equals("--config") && args[1].startsWith("/")) {
       root.config = Path.of(args[1]);
       at = 2;
     }

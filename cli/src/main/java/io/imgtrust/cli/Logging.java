@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +35,13 @@ public final class Logging {
   private Logging() {}
 
   static void configure(String[] args) {
-    long v = Arrays.stream(args).filter(a -> a.equals("-v") || a.equals("--verbose")).count()
-        + Arrays.stream(args).filter(a -> a.equals("-vv")).count() * 2;
-    hook = Arrays.asList(args).contains("hook") && Arrays.asList(args).contains("qemu");
+    // Only what comes before "--": after it, a hook's domain may be named "demo" or "-v".
+    List<String> options = Main.beforeEndOfOptions(args);
+    long v = options.stream().filter(a -> a.equals("-v") || a.equals("--verbose")).count()
+        + options.stream().filter(a -> a.equals("-vv")).count() * 2;
+    hook = options.contains("hook") && options.contains("qemu");
     // The demo provokes refusals on purpose and reports them itself.
-    boolean demo = Arrays.asList(args).contains("demo");
+    boolean demo = options.contains("demo");
     String level = v >= 2 ? "debug" : v == 1 ? "info" : demo ? "error" : "warn";
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");

@@ -3,8 +3,11 @@ package io.imgtrust.cli;
 import io.imgtrust.cli.bench.BenchCommand;
 import io.imgtrust.cli.command.Commands;
 import io.imgtrust.cli.demo.DemoCommand;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -28,7 +31,7 @@ public final class Main {
       // Help and usage errors log nothing: they skip starting the logging framework.
       Logging.configure(args);
     }
-    java.util.OptionalInt hook = HookDirect.run(args);
+    OptionalInt hook = HookDirect.run(args);
     System.exit(hook.isPresent() ? hook.getAsInt() : run(args));
   }
 
@@ -95,6 +98,13 @@ public final class Main {
   static String commandName(String[] args) {
     int at = commandIndex(args);
     return at >= 0 && Registry.COMMANDS.containsKey(args[at]) ? args[at] : null;
+  }
+
+  /** The arguments before the first {@code --}: after it, everything is a value (the hook's domain name, ...). */
+  static List<String> beforeEndOfOptions(String[] args) {
+    List<String> all = Arrays.asList(args);
+    int end = all.indexOf("--");
+    return end < 0 ? all : all.subList(0, end);
   }
 
   /** Where the first command name is in {@code args}: the first argument that is no option; -1 if help comes first. */

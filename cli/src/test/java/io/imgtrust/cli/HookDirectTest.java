@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,9 @@ class HookDirectTest {
         List.of("--config", c, "hook", "qemu", "--", "d", "prepare", "begin", "-", "x"),
         List.of("--config", c, "hook", "install"),
         List.of("--config", c, "verify", "--", "a", "b", "c"),
+        List.of("--config", "imgtrust.conf", "hook", "qemu", "--", "d", "prepare", "begin", "-"),
+        List.of("--config", "hook", "hook", "qemu", "--", "d", "release", "end", "-"),
+        List.of("--config", "--json", "hook", "qemu", "--", "d", "release", "end", "-"),
         List.of("--config"))) {
       assertThat(HookDirect.run(args.toArray(new String[0]))).as("%s", args).isEmpty();
     }
@@ -62,6 +66,23 @@ class HookDirectTest {
   @Test
   void run_otherOperation_exit0LikePicocli() throws Exception {
     assertSameAsPicocli("<domain/>", "--config", config(), "hook", "qemu", "--", "d", "release", "end", "-");
+  }
+
+  @Test
+  void run_withoutConfigOtherOperation_takenDirectlyExit0() {
+    System.setIn(new ByteArrayInputStream("<domain/>".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(HookDirect.run(new String[] {"hook", "qemu", "--", "d", "release", "end", "-"})).hasValue(0);
+  }
+
+  @Test
+  void run_domainNamedJson_refusalIsTheTextLineOnStderrOnBothPaths() throws Exception {
+    int code = assertSameAsPicocli("<not-a-domain", "--config", config(), "hook", "qemu", "--", "--json", "prepare",
+        "begin", "-");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(reasons(err.toString(StandardCharsets.UTF_8))).singleElement().asString()
+        .startsWith("imgtrust: MALFORMED_DOMAIN");
   }
 
   @Test
@@ -100,6 +121,6 @@ class HookDirectTest {
 
   /** The contract's lines on stderr ({@code imgtrust: REASON: message}), without log lines. */
   private static List<String> reasons(String stderr) {
-    return stderr.lines().filter(l -> l.startsWith("imgtrust:")).collect(java.util.stream.Collectors.toList());
+    return stderr.lines().filter(l -> l.startsWith("imgtrust:")).collect(Collectors.toList());
   }
 }

@@ -149,7 +149,7 @@ class Qcow2BootIT {
     Path xml = Files.writeString(dir.resolve("hook-input.xml"), domainXml);
     List<String> cmd = new ArrayList<>(List.of(Launcher.locate().toString(), "--config", conf.toString()));
     cmd.addAll(List.of(options));
-    cmd.addAll(List.of("hook", "qemu", "dom", "prepare", "begin", "-"));
+    cmd.addAll(List.of("hook", "qemu", "--", "dom", "prepare", "begin", "-"));
     Path out = dir.resolve("hook.out");
     Path err = dir.resolve("hook.err");
     Process p = new ProcessBuilder(cmd).redirectInput(xml.toFile()).redirectOutput(out.toFile())
@@ -233,7 +233,7 @@ class Qcow2BootIT {
 
   @Test
   void hook_otherOperations_passAtOnce() throws Exception {
-    List<String> cmd = List.of(Launcher.locate().toString(), "hook", "qemu", "dom", "release", "end", "-");
+    List<String> cmd = List.of(Launcher.locate().toString(), "hook", "qemu", "--", "dom", "release", "end", "-");
     Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     p.getOutputStream().write("<domain/>".getBytes());
     p.getOutputStream().close();

@@ -126,6 +126,16 @@ class WarnModeIT {
   }
 
   @Test
+  void hook_domainNamedDemoOrVerbose_logLevelStaysTheHooksAndTheFailureIsLogged() throws Exception {
+    // Before the fix, a domain named "demo" set the level to ERROR: warn mode's failure line was lost.
+    OpensslPki.Result r = hookAfterRot("warn", "demo");
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(logLines()).anySatisfy(l -> assertThat(l).contains("hook qemu demo").contains("[WARN]")
+        .contains("DIGEST_MISMATCH"));
+  }
+
+  @Test
   void hook_flippedBaseByteInEnforceMode_refusalAlsoInLogFileWithDomain() throws Exception {
     OpensslPki.Result r = hookAfterRot("enforce", "vm-e");
 
@@ -164,11 +174,11 @@ class WarnModeIT {
         + json(spawned).at("/disk/xml").asText() + "</devices></domain>");
   }
 
-  /** Runs the hook as libvirt does: {@code hook qemu DOMAIN prepare begin -}, the domain XML on stdin. */
+  /** Runs the hook as its script does: {@code hook qemu -- DOMAIN prepare begin -}, the domain XML on stdin. */
   private OpensslPki.Result hook(Path cfg, String domain, String xml) throws Exception {
     Path in = Files.writeString(dir.resolve("hook-" + domain + ".xml"), xml);
     List<String> cmd = new ArrayList<>(List.of(Launcher.locate().toString(), "--config", cfg.toString(), "hook",
-        "qemu", domain, "prepare", "begin", "-"));
+        "qemu", "--", domain, "prepare", "begin", "-"));
     Path out = dir.resolve("hook.out");
     Path err = dir.resolve("hook.err");
     Process p = new ProcessBuilder(cmd).redirectInput(in.toFile()).redirectOutput(out.toFile())

@@ -1,6 +1,7 @@
 package io.imgtrust.cli.command;
 
 import com.google.common.collect.ImmutableMap;
+import io.imgtrust.cli.Root;
 import java.util.function.Supplier;
 
 /** The operator's commands of {@code imgtrust} (verify, sign, cache, spawn, hook), for the command line to register. */
@@ -14,10 +15,10 @@ public final class Commands {
   }
 
   /**
-   * {@code hook qemu DOMAIN OPERATION SUBOP} with the options of {@code root}, run without picocli (see
-   * {@code HookDirect}); returns the exit status, failures are thrown as from the command.
+   * {@code hook qemu DOMAIN OPERATION SUBOP [EXTRA]} (EXTRA is not used) with the options of {@code root}, run without
+   * picocli (see {@code HookDirect}); returns the exit status, failures are thrown as from the command.
    */
-  public static int hookQemu(io.imgtrust.cli.Root root, String domain, String operation, String subop)
+  public static int hookQemu(Root root, String domain, String operation, String subop)
       throws Exception {
     return HookQemuCommand.run(root, domain, operation, subop);
   }
