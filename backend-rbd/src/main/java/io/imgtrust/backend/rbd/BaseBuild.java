@@ -44,16 +44,19 @@ final class BaseBuild {
     BaseSeal make(R report, BaseSeal.Stamp stamp);
   }
 
-  /** What a build made: the source's report, and the seal it wrote (empty when the copy failed verification). */
+  /**
+   * What a build made: the source's report, the sealed snapshot and who sealed it (empty and "" when the copy failed
+   * verification).
+   */
   static final class Built<R> {
     final R report;
-    final Optional<BaseSeal> seal;
     final Optional<BaseRef> ref;
+    final String sealedBy;
 
-    Built(R report, Optional<BaseSeal> seal, Optional<BaseRef> ref) {
+    Built(R report, Optional<BaseRef> ref, String sealedBy) {
       this.report = report;
-      this.seal = seal;
       this.ref = ref;
+      this.sealedBy = sealedBy;
     }
   }
 
@@ -65,8 +68,15 @@ final class BaseBuild {
 
     /** Removes the snapshot of a base that failed (so the image can be removed) and closes the handle. */
     void discard() {
-      if (image != null) {
-        BaseBuild.discard(image);
+      if (image == null) {
+        return;
+      }
+      try {
+        RbdImages.dropSnapshot(image);
+      } catch (ImageTrustException | RbdException e) {
+        // the image stays behind with its snapshot; base-remove removes it
+      } finally {
+        RbdImages.close(image);
         image = null;
       }
     }
@@ -82,14 +92,14 @@ final class BaseBuild {
     try {
       R report = build(name, size, source, chunks, h);
       if (h.ref == null) {
-        return new Built<>(report, Optional.empty(), Optional.empty());
+        return new Built<>(report, Optional.empty(), "");
       }
       requireSame(name, h.ref);
       BaseSeal seal = maker.make(report, new BaseSeal.Stamp(h.ref, key.fingerprint(), hostName(), Instant.now()));
       RbdImages.setMetadata(h.image, BaseSeal.CHUNKS_KEY, BaseSeal.chunksText(h.chunks));
       RbdImages.setMetadata(h.image, BaseSeal.BODY_KEY, seal.body());
       RbdImages.setMetadata(h.image, BaseSeal.MAC_KEY, key.mac(seal.body()));
-      return new Built<>(report, Optional.of(seal), Optional.of(h.ref));
+      return new Built<>(report, Optional.of(h.ref), seal.sealedBy());
     } finally {
       if (h.image != null) {
         RbdImages.close(h.image);
@@ -142,22 +152,6 @@ final class BaseBuild {
             + "id " + id + ", not the image id " + built.imageId + " that was built and verified (swapped before it "
             + "was sealed); nothing sealed", ImmutableMap.of("base", pool.spec(name)));
       }
-    } finally {
-      RbdImages.close(image);
-    }
-  }
-
-  /** Removes the snapshot of a base that failed (so the image can be removed) and closes its handle. */
-  private static void discard(RbdImage image) {
-    try {
-      if (RbdImages.snapshotId(image) >= 0) {
-        if (image.snapIsProtected(VerifiedBases.SNAPSHOT)) {
-          image.snapUnprotect(VerifiedBases.SNAPSHOT);
-        }
-        image.snapRemove(VerifiedBases.SNAPSHOT);
-      }
-    } catch (ImageTrustException | RbdException e) {
-      // the image stays behind with its snapshot; base-remove removes it
     } finally {
       RbdImages.close(image);
     }

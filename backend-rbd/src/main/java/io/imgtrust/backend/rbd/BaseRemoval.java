@@ -2,7 +2,6 @@ package io.imgtrust.backend.rbd;
 
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
-import com.ceph.rbd.jna.RbdSnapInfo;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.hash.Hashing;
@@ -78,7 +77,7 @@ final class BaseRemoval {
   private int clones(String image) throws ImageTrustException {
     RbdImage img = pool.open(image);
     try {
-      return hasSnapshot(img) ? img.listChildren(VerifiedBases.SNAPSHOT).size() : 0;
+      return RbdImages.snapshotId(img) >= 0 ? img.listChildren(VerifiedBases.SNAPSHOT).size() : 0;
     } catch (RbdException e) {
       throw CephErrors.of("cannot list the clones of " + pool.spec(image), e);
     } finally {
@@ -89,27 +88,13 @@ final class BaseRemoval {
   private void removeOne(String image) throws ImageTrustException {
     RbdImage img = pool.open(image);
     try {
-      if (hasSnapshot(img)) {
-        if (img.snapIsProtected(VerifiedBases.SNAPSHOT)) {
-          img.snapUnprotect(VerifiedBases.SNAPSHOT);
-        }
-        img.snapRemove(VerifiedBases.SNAPSHOT);
-      }
+      RbdImages.dropSnapshot(img);
     } catch (RbdException e) {
       throw CephErrors.of("cannot remove the snapshot of " + pool.spec(image), e);
     } finally {
       close(img);
     }
     pool.remove(image);
-  }
-
-  private static boolean hasSnapshot(RbdImage img) throws RbdException {
-    for (RbdSnapInfo s : img.snapList()) {
-      if (VerifiedBases.SNAPSHOT.equals(s.name)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void close(RbdImage img) throws ImageTrustException {

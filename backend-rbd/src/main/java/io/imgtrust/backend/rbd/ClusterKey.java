@@ -26,9 +26,11 @@ import javax.crypto.spec.SecretKeySpec;
 final class ClusterKey {
   private static final int MIN_BYTES = 32;
   private final byte[] key;
+  private final String fingerprint;
 
   private ClusterKey(byte[] key) {
     this.key = key;
+    this.fingerprint = mac("imgtrust cluster key fingerprint v1").substring(0, 16);
   }
 
   /**
@@ -74,7 +76,7 @@ final class ClusterKey {
    * label. It tells two keys apart and reveals nothing of the key.
    */
   String fingerprint() {
-    return mac("imgtrust cluster key fingerprint v1").substring(0, 16);
+    return fingerprint;
   }
 
   /** Whether {@code mac} is the MAC of {@code text}, compared in constant time. */

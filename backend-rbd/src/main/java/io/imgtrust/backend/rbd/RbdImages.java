@@ -33,6 +33,16 @@ final class RbdImages {
   }
 
   /** The id of the image's snapshot {@link VerifiedBases#SNAPSHOT}, or -1 when it has none. */
+  /** Unprotects and removes the base snapshot of {@code image}, if it has one. */
+  static void dropSnapshot(RbdImage image) throws ImageTrustException, RbdException {
+    if (snapshotId(image) >= 0) {
+      if (image.snapIsProtected(VerifiedBases.SNAPSHOT)) {
+        image.snapUnprotect(VerifiedBases.SNAPSHOT);
+      }
+      image.snapRemove(VerifiedBases.SNAPSHOT);
+    }
+  }
+
   static long snapshotId(RbdImage image) throws ImageTrustException {
     try {
       for (RbdSnapInfo s : image.snapList()) {
@@ -101,7 +111,7 @@ final class RbdImages {
 
   /** Metadata {@code key} of the image; empty when it has none. */
   static String metadata(RbdImage image, String key) throws ImageTrustException {
-    byte[] buf = new byte[64 * 1024];
+    byte[] buf = new byte[4096]; // grown below when the value is larger
     while (true) {
       LongByReference len = new LongByReference(buf.length);
       int rc = LibRbd.INSTANCE.rbd_metadata_get(image.getPointer(), key, buf, len);

@@ -78,11 +78,6 @@ final class VerifiedBases {
       return sealed.isEmpty();
     }
 
-    /** Throws {@code LOCK_TIMEOUT} if the lock was lost meanwhile. */
-    void checkLock() throws ImageTrustException {
-      lock.check();
-    }
-
     /** Releases the base's lock. */
     @Override
     public void close() {
@@ -130,13 +125,13 @@ final class VerifiedBases {
       }
       BaseBuild.Built<R> b = new BaseBuild(pool, key, seam).make(name, size, source, chunks, maker);
       lock.check();
-      if (b.seal.isEmpty()) {
+      if (b.ref.isEmpty()) {
         // never left under the base's name: a concurrent spawn would set it aside
         String own = name + UNVERIFIED + BaseEncoding.base16().lowerCase().encode(RbdImport.randomBytes());
         pool.rename(name, own);
         return new Base<>(own, Optional.of(b.report), "", Optional.empty(), lock);
       }
-      return new Base<>(name, Optional.of(b.report), b.seal.get().sealedBy(), b.ref, lock);
+      return new Base<>(name, Optional.of(b.report), b.sealedBy, b.ref, lock);
     } catch (ImageTrustException | RuntimeException e) {
       lock.close();
       throw e;
@@ -215,7 +210,7 @@ final class VerifiedBases {
     BaseRef sealed = base.sealed.orElseThrow(() -> new IllegalStateException("an unverified base is never cloned"));
     RbdImport.build(pool, child, tmp -> {
       BaseSeam.run(seam, BaseSeam.Point.BEFORE_CLONE, base.name);
-      base.checkLock();
+      base.lock.check();
       pool.cloneOf(base.name, SNAPSHOT, tmp);
       RbdImage clone = pool.open(tmp);
       try {
