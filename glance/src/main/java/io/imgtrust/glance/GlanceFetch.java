@@ -40,14 +40,18 @@ public final class GlanceFetch {
   public static CacheEntry fetch(GlanceClient glance, ImageCache cache, GlanceImage image, CopyProgress progress)
       throws ImageTrustException {
     try {
-      return cache.add(glance.download(image), image.metadata(), progress);
+      return fill(glance, cache, image, progress);
     } catch (ImageTrustException e) {
       if (!Boolean.TRUE.equals(e.details().get(GlanceDownload.CHANGED))) {
         throw e;
       }
       log.warn("{}; fetching image {} again from the start", e.getMessage(), image.id());
-      GlanceImage again = glance.image(image.id());
-      return cache.add(glance.download(again), again.metadata(), progress);
+      return fill(glance, cache, glance.image(image.id()), progress);
     }
+  }
+
+  private static CacheEntry fill(GlanceClient glance, ImageCache cache, GlanceImage image, CopyProgress progress)
+      throws ImageTrustException {
+    return cache.add(glance.download(image), image.metadata(), progress);
   }
 }

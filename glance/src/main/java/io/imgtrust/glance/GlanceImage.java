@@ -10,13 +10,15 @@ import java.util.Optional;
 
 /**
  * One image as {@code GET /v2/images/{id}} showed it: its id, status and the JSON document itself (what
- * {@code cache add --meta} reads). Immutable.
+ * {@code cache add --meta} reads). Immutable (its metadata is parsed once, when first asked for).
  */
 public final class GlanceImage {
   private final String id;
   private final String status;
   private final byte[] json;
   private final Optional<String> checksum;
+  /** The parsed metadata, once asked for (parsing is idempotent: a race parses twice, same result). */
+  private volatile ImageMetadata metadata;
 
   GlanceImage(String id, String status, byte[] json, Optional<String> checksum) {
     this.id = checkNotNull(id);
@@ -78,9 +80,13 @@ public final class GlanceImage {
       throw ImageTrustException.of(Reason.IMAGE_NOT_ACTIVE, "glance image " + id + " is " + status
           + ", not active: it has no data to fetch", java.util.Map.of("status", status));
     }
-    ImageMetadata m = GlanceMetadata.parse(json);
-    if (!m.id().equals(id)) {
-      throw ImageTrustException.malformed("id", "glance answered for image " + id + " with image " + m.id());
+    ImageMetadata m = metadata;
+    if (m == null) {
+      m = GlanceMetadata.parse(json);
+      if (!m.id().equals(id)) {
+        throw ImageTrustException.malformed("id", "glance answered for image " + id + " with image " + m.id());
+      }
+      metadata = m;
     }
     return m;
   }

@@ -158,12 +158,6 @@ public final class GlanceSettings {
         minDownloadRate);
   }
 
-  /** TLS: the CA bundle to trust instead of the JDK's, and whether to check nothing at all. */
-  public GlanceSettings withTls(Optional<Path> caFile, boolean noChecks) {
-    return new GlanceSettings(apiServers, numRetries, connectTimeout, readTimeout, caFile, noChecks, auth,
-        backoffBase, minDownloadRate);
-  }
-
   /** The floor under a transfer's average rate, in bytes per second (0 = none); see {@link #minDownloadRate()}. */
   public GlanceSettings withMinDownloadRate(long bytesPerSecond) {
     return new GlanceSettings(apiServers, numRetries, connectTimeout, readTimeout, cafile, insecure, auth,

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
 
 /**
  * Keystone v3 tokens ({@code POST /v3/auth/tokens}) for a password or an application credential, renewed when
@@ -69,10 +68,8 @@ final class KeystoneTokens implements TokenSource {
     HttpResponse<BodyChannel> r;
     try {
       r = Transport.send(http, req, BodyChannel.handler(timeout, what));
-    } catch (SSLException e) {
-      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": " + Tls.describe(e), e);
     } catch (IOException e) {
-      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": " + e, e);
+      throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": " + Tls.describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ImageTrustException.wrap(Reason.GLANCE_ERROR, what + ": interrupted", e);

@@ -1,5 +1,6 @@
 package io.imgtrust.glance;
 
+import com.google.common.base.Throwables;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
@@ -52,16 +53,15 @@ final class Tls {
   }
 
   /**
-   * What went wrong in a TLS handshake, for a message: the innermost cause (an untrusted certificate, a host name it
-   * does not name), with the options that decide it.
+   * What went wrong in a request, for a message: for a TLS handshake the innermost cause (an untrusted certificate, a
+   * host name it does not name) with the options that decide it; otherwise the exception itself.
    */
-  static String describe(SSLException e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+  static String describe(IOException e) {
+    if (!(e instanceof SSLException)) {
+      return e.toString();
     }
-    return "TLS handshake failed: " + root.getMessage() + " (the server's certificate must chain to a CA of "
-        + "[glance] cafile, or the JDK's without it, and name the host)";
+    return "TLS handshake failed: " + Throwables.getRootCause(e).getMessage() + " (the server's certificate must "
+        + "chain to a CA of [glance] cafile, or the JDK's without it, and name the host)";
   }
 
   private static TrustManager[] trustManagers(GlanceSettings s) throws GeneralSecurityException,

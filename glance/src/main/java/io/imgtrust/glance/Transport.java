@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +93,7 @@ final class Transport {
         preferred.set(i);
         return a;
       } catch (IOException e) {
-        last = failure(url, e instanceof SSLException ? Tls.describe((SSLException) e) : e.toString());
+        last = failure(url, Tls.describe(e));
         log.warn("{} (attempt {} of {})", last.getMessage(), attempt + 1, settings.numRetries() + 1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

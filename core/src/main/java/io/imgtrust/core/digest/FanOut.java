@@ -208,10 +208,10 @@ final class FanOut {
    */
   private static void work(Lane lane, BlockingQueue<Slot> q, BlockingQueue<Slot> free,
       AtomicReference<Throwable> failure) {
-    boolean ended = false;
-    while (!ended) {
+    while (true) {
       try {
-        ended = drain(lane, q, free, failure);
+        drain(lane, q, free, failure);
+        break;
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
       }
@@ -225,8 +225,8 @@ final class FanOut {
     }
   }
 
-  /** Feeds {@code lane} the slots of {@code q}; true once the end was taken. */
-  private static boolean drain(Lane lane, BlockingQueue<Slot> q, BlockingQueue<Slot> free,
+  /** Feeds {@code lane} the slots of {@code q} until the end is taken. */
+  private static void drain(Lane lane, BlockingQueue<Slot> q, BlockingQueue<Slot> free,
       AtomicReference<Throwable> failure) {
     for (Slot s = take(q); s != END; s = take(q)) {
       try {
@@ -246,7 +246,6 @@ final class FanOut {
         }
       }
     }
-    return true;
   }
 
   private static Slot take(BlockingQueue<Slot> q) {
