@@ -1,7 +1,9 @@
 package io.imgtrust.cli;
 
 import io.imgtrust.cli.command.Commands;
+import io.imgtrust.cli.command.HookScript;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.OptionalInt;
 
 /**
@@ -22,13 +24,13 @@ final class HookDirect {
       root.config = Path.of(args[1]);
       at = 2;
     }
-    int params = args.length - at - 3;
-    if (params < 3 || params > 4 || !args[at].equals("hook") || !args[at + 1].equals("qemu")
-        || !args[at + 2].equals("--")) {
+    int n = HookScript.COMMAND.size();
+    int params = args.length - at - n;
+    if (params < 3 || params > 4 || !Arrays.asList(args).subList(at, at + n).equals(HookScript.COMMAND)) {
       return OptionalInt.empty();
     }
     try {
-      return OptionalInt.of(Commands.hookQemu(root, args[at + 3], args[at + 4], args[at + 5]));
+      return OptionalInt.of(Commands.hookQemu(root, args[at + n], args[at + n + 1], args[at + n + 2]));
     } catch (Exception e) {
       return OptionalInt.of(Failures.fail(e, new Output(false)));
     }

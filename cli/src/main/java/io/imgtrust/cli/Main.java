@@ -26,8 +26,9 @@ public final class Main {
       System.out.flush();
       System.exit(0);
     }
-    StartUp.warm(commandName(args));
-    if (commandName(args) != null) {
+    String command = commandName(args);
+    StartUp.warm(command);
+    if (command != null) {
       // Help and usage errors log nothing: they skip starting the logging framework.
       Logging.configure(args);
     }

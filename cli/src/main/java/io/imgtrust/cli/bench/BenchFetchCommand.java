@@ -47,10 +47,10 @@ final class BenchFetchCommand extends BenchPart {
     URI glance = service.glance;
     Path image = d.resolve("image.raw");
     BenchVerifyCommand.writeRandom(image, opts.sizeBytes());
-    String id = upload(service.glance, image);
+    String id = upload(glance, image);
     Files.delete(image);
     try {
-      Path config = BenchOptions.config(d, "imgtrust.conf", "[glance]\napi_servers = " + glance + "\n");
+      Path config = BenchOptions.config(d, "imgtrust.conf", service.configSection());
       Timings t = steps(d, config, id);
       t.run(opts.runs);
       return new BenchReport("bench fetch: a " + opts.sizeMib + " MiB image from " + glance + ", medians of "

@@ -41,8 +41,7 @@ final class BenchLvmCommand extends BenchPart {
 
   @Override
   BenchReport measure(Path d) throws Exception {
-    Path config = BenchOptions.config(d, "imgtrust.conf", "[libvirt]\nimages_volume_group = "
-        + vg.volumeGroup + "\nvolume_clear = none\n");
+    Path config = BenchOptions.config(d, "imgtrust.conf", "[libvirt]\n" + vg.configLines());
     Timings t = new Timings();
     try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
       for (String kind : KINDS) {

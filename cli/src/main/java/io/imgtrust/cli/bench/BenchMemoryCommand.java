@@ -100,23 +100,18 @@ final class BenchMemoryCommand extends BenchPart {
   private String services(Map<String, String> missing) {
     StringBuilder s = new StringBuilder("[libvirt]\n");
     if (answers(vg::require, "lvm", missing)) {
-      s.append("images_volume_group = ").append(vg.volumeGroup).append("\nvolume_clear = none\n");
+      s.append(vg.configLines());
     }
     if (answers(ceph::require, "rbd", missing)) {
-      s.append("images_rbd_pool = ").append(ceph.pool).append("\nimages_rbd_ceph_conf = ").append(ceph.conf())
-          .append("\nrbd_secret_uuid = 00000000-0000-4000-8000-000000000000\n");
+      s.append(ceph.configLines());
     }
     if (answers(glance::requireAnswers, FETCH, missing)) {
-      s.append("[glance]\napi_servers = ").append(glance.glance).append('\n');
+      s.append(glance.configSection());
     }
     return s.toString();
   }
 
-  private interface Check {
-    void run() throws ImageTrustException;
-  }
-
-  private static boolean answers(Check check, String what, Map<String, String> missing) {
+  private static boolean answers(Probe.Check check, String what, Map<String, String> missing) {
     try {
       check.run();
       return true;

@@ -48,8 +48,7 @@ final class BenchRbdCommand extends BenchPart {
   @Override
   BenchReport measure(Path d) throws Exception {
     Path conf = ceph.conf();
-    Path config = BenchOptions.config(d, "imgtrust.conf", "[libvirt]\nimages_rbd_pool = " + ceph.pool
-        + "\nimages_rbd_ceph_conf = " + conf + "\nrbd_secret_uuid = 00000000-0000-4000-8000-000000000000\n");
+    Path config = BenchOptions.config(d, "imgtrust.conf", "[libvirt]\n" + ceph.configLines());
     Timings t = new Timings();
     List<Runnable> cleanup = new ArrayList<>();
     Path key = d.resolve("cluster.key");

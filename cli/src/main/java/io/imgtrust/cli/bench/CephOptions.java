@@ -16,6 +16,14 @@ final class CephOptions {
   @Option(names = "--pool", defaultValue = "rbd", description = "Pool (default: ${DEFAULT-VALUE}).")
   String pool = "rbd";
 
+  private final Probe.Once checked = new Probe.Once();
+
+  /** The {@code [libvirt]} lines of a benchmark config that imports into this pool. */
+  String configLines() {
+    return "images_rbd_pool = " + pool + "\nimages_rbd_ceph_conf = " + conf()
+        + "\nrbd_secret_uuid = 00000000-0000-4000-8000-000000000000\n";
+  }
+
   /** The Ceph configuration: {@code --ceph-conf}, else {@code $IMGTRUST_CEPH_CONF}, else scripts/ceph-up.sh's. */
   Path conf() {
     if (cephConf != null) {
@@ -31,6 +39,10 @@ final class CephOptions {
    * @throws ImageTrustException {@code CEPH_ERROR} saying which
    */
   void require() throws ImageTrustException {
+    checked.require(this::check);
+  }
+
+  private void check() throws ImageTrustException {
     Path conf = conf();
     if (!Files.isReadable(conf)) {
       throw ImageTrustException.of(Reason.CEPH_ERROR, "no Ceph configuration at " + conf

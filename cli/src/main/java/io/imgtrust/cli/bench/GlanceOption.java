@@ -19,6 +19,13 @@ final class GlanceOption {
       description = "Glance endpoint, without auth (default: ${DEFAULT-VALUE}; scripts/glance-up.sh start runs one).")
   URI glance = URI.create(DEFAULT);
 
+  private final Probe.Once answered = new Probe.Once();
+
+  /** The {@code [glance]} section of a benchmark config that fetches from this Glance. */
+  String configSection() {
+    return "[glance]\napi_servers = " + glance + "\n";
+  }
+
   /**
    * Checks that Glance answers {@code GET /v2/images} and that curl and python3-glanceclient are installed.
    *
@@ -37,6 +44,10 @@ final class GlanceOption {
    * @throws ImageTrustException {@code GLANCE_ERROR} when it does not
    */
   void requireAnswers() throws ImageTrustException {
+    answered.require(this::checkAnswers);
+  }
+
+  private void checkAnswers() throws ImageTrustException {
     String why;
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

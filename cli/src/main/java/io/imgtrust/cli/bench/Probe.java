@@ -13,6 +13,34 @@ final class Probe {
 
   private Probe() {}
 
+  /** A check of a service. */
+  interface Check {
+    void run() throws ImageTrustException;
+  }
+
+  /**
+   * A check run at most once: later calls give the first one's result, so that {@code bench all}, whose parts share
+   * one option object per service, asks a service that does not answer once rather than once per part.
+   */
+  static final class Once {
+    private boolean done;
+    private ImageTrustException failure;
+
+    void require(Check check) throws ImageTrustException {
+      if (!done) {
+        done = true;
+        try {
+          check.run();
+        } catch (ImageTrustException e) {
+          failure = e;
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
   /**
    * Runs {@code argv}.
    *

@@ -1,6 +1,7 @@
 package io.imgtrust.cli.command;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The libvirt qemu hook script {@code imgtrust hook install} writes: it runs the imgtrust launcher with a given
@@ -10,6 +11,9 @@ import java.nio.file.Path;
 public final class HookScript {
   /** Every domain: the default, and what a production host wants. */
   public static final String ALL_DOMAINS = "*";
+
+  /** The command the script runs, before libvirt's arguments; what {@code HookDirect} recognises. */
+  public static final List<String> COMMAND = List.of("hook", "qemu", "--");
 
   private static final java.util.regex.Pattern GLOB = java.util.regex.Pattern.compile("[A-Za-z0-9_.*?-]{1,128}");
 
@@ -45,7 +49,7 @@ public final class HookScript {
         + only
         + "if [ \"$2\" != prepare ] || [ \"$3\" != begin ]; then cat >/dev/null; exit 0; fi\n"
         + "IMGTRUST_NO_BUILD=1 exec " + quote(launcher.toAbsolutePath().toString()) + conf
-        + " hook qemu -- \"$@\"\n";
+        + " " + String.join(" ", COMMAND) + " \"$@\"\n";
   }
 
   /** A POSIX shell single-quoted word (each single quote is closed, escaped and reopened). */

@@ -1,6 +1,7 @@
 package io.imgtrust.cli.demo;
 
 import io.imgtrust.cli.command.HookScript;
+import io.imgtrust.cli.command.HookReload;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.io.AtomicFiles;
@@ -47,7 +48,7 @@ final class DemoHook implements AutoCloseable {
         "rwxr-xr-x");
     DemoHook h = new DemoHook(step);
     try {
-      h.reload();
+      HookReload.reload(h.run);
     } catch (ImageTrustException | RuntimeException e) {
       // Never leave a hook behind that would run for every domain start on this host.
       Files.deleteIfExists(SCRIPT);
@@ -96,10 +97,6 @@ final class DemoHook implements AutoCloseable {
     return run.run(argv, TIMEOUT);
   }
 
-  private void reload() throws ImageTrustException {
-    io.imgtrust.cli.command.HookReload.reload(run);
-  }
-
   @Override
   public void close() throws ImageTrustException {
     try {
@@ -107,6 +104,6 @@ final class DemoHook implements AutoCloseable {
     } catch (IOException e) {
       throw ImageTrustException.wrap(Reason.IO_ERROR, "cannot remove " + SCRIPT, e);
     }
-    reload();
+    HookReload.reload(run);
   }
 }
