@@ -13,11 +13,16 @@ public final class Training {
   private Training() {}
 
   public static void main(String[] args) {
+    // Every warm-up step once, so that the classes they load are archived whichever command a process runs.
+    new StartUp.Warming(StartUp.all()).run();
     for (String[] line : split(args)) {
+      HelpCache.lookup(line); // as Main does first (it answers only when the launcher asks it to)
       if (Main.commandName(line) != null) {
         Logging.configure(line);
       }
-      Main.run(line);
+      if (HookDirect.run(line).isEmpty()) {
+        Main.run(line);
+      }
     }
   }
 
