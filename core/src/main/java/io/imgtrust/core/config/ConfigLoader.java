@@ -1,6 +1,7 @@
 package io.imgtrust.core.config;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
@@ -65,15 +66,17 @@ public final class ConfigLoader {
       throw ImageTrustException.wrap(Reason.BAD_CONFIG, "cannot read config " + file + ": "
           + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.getMessage()), e);
     }
-    Reading r = new Reading(file, declared);
+    Reading r = new Reading(file, declared, new Substitution(rawValues(ini)));
     for (String section : ini.getSections()) {
       String name = section == null ? "DEFAULT" : section;
       if (!Key.sections().contains(name) && declared.stream().noneMatch(o -> o.section().equals(name))) {
         r.warnings.add(file + ": section [" + name + "] is not used by imgtrust");
         continue;
       }
-      readSection(r, name, ini.getSection(section));
+      readSection(r, name, section(ini, section));
     }
+    r.unknown.stream().filter(o -> !r.substitution.used(o[0], o[1]))
+        .forEach(o -> r.warnings.add(file + ": unknown option [" + o[0] + "] " + o[1] + " ignored"));
     ImmutableList<String> w = r.warnings.build();
     w.forEach(log::warn);
     return new ImgtrustConfig(r.set, r.backend, Optional.of(file), w);
@@ -87,7 +90,7 @@ public final class ConfigLoader {
       Optional<BackendOption> option = r.declared.stream()
           .filter(o -> o.section().equals(section) && o.optionName().equals(name)).findFirst();
       if (key.isEmpty() && option.isEmpty()) {
-        r.warnings.add(r.file + ": unknown option [" + section + "] " + name + " ignored");
+        r.unknown.add(new String[] {section, name}); // unless a value refers to it
         continue;
       }
       List<Object> raw = conf.getList(Object.class, name.replace(".", ".."), List.of());
@@ -96,13 +99,45 @@ public final class ConfigLoader {
           .orElse(false)) {
         throw bad(origin, section, name, "is given more than once");
       }
-      String value = raw.isEmpty() || raw.get(0) == null ? "" : String.valueOf(raw.get(0)).strip();
+      String value = first(raw);
+      try {
+        value = r.substitution.apply(section, name, value);
+      } catch (Substitution.Unresolved e) {
+        throw bad(origin, section, name, e.getMessage());
+      }
       if (key.isPresent()) {
         r.set.put(key.get(), validate(key.get(), value, origin));
       } else {
         r.backend.put(option.get(), validate(option.get(), value, origin));
       }
     }
+  }
+
+  /** Every option's first value as written, by section (for references between them). */
+  private static ImmutableMap<String, ImmutableMap<String, String>> rawValues(INIConfiguration ini) {
+    Map<String, ImmutableMap<String, String>> out = new HashMap<>();
+    for (String section : ini.getSections()) {
+      SubnodeConfiguration conf = section(ini, section);
+      Map<String, String> values = new HashMap<>();
+      for (Iterator<String> it = conf.getKeys(); it.hasNext(); ) {
+        String key = it.next();
+        values.putIfAbsent(key.replace("..", "."), first(conf.getList(Object.class, key, List.of())));
+      }
+      out.merge(section == null ? "DEFAULT" : section, ImmutableMap.copyOf(values),
+          (a, b) -> ImmutableMap.<String, String>builder().putAll(b).putAll(a).buildKeepingLast());
+    }
+    return ImmutableMap.copyOf(out);
+  }
+
+  /** A section as written: no ${env:...}, ${file:...} or other lookups (a section has its own interpolator). */
+  private static SubnodeConfiguration section(INIConfiguration ini, String name) {
+    SubnodeConfiguration s = ini.getSection(name);
+    s.setInterpolator(null);
+    return s;
+  }
+
+  private static String first(List<Object> raw) {
+    return raw.isEmpty() || raw.get(0) == null ? "" : String.valueOf(raw.get(0)).strip();
   }
 
   /** Checks {@code value} against {@code key}'s type; returns it normalised. */
@@ -145,6 +180,9 @@ public final class ConfigLoader {
     if (t == Key.Type.PATH && value.isEmpty()) {
       throw bad(origin, section, key, "must not be empty");
     }
+    if (t == Key.Type.PATH && !value.startsWith("/")) {
+      throw bad(origin, section, key, "'" + value + "' is not an absolute path");
+    }
     return value;
   }
 
@@ -182,10 +220,14 @@ public final class ConfigLoader {
     final Map<Key, String> set = new EnumMap<>(Key.class);
     final Map<BackendOption, String> backend = new HashMap<>();
     final ImmutableList.Builder<String> warnings = ImmutableList.builder();
+    /** Unknown options seen, as section and name: a warning each unless a value refers to it. */
+    final List<String[]> unknown = new java.util.ArrayList<>();
+    final Substitution substitution;
 
-    Reading(Path file, Collection<BackendOption> declared) {
+    Reading(Path file, Collection<BackendOption> declared, Substitution substitution) {
       this.file = file;
       this.declared = declared;
+      this.substitution = substitution;
     }
   }
 }

@@ -258,6 +258,79 @@ class ConfigLoaderTest {
     assertNames(loadFails(f), f.toString(), "DEFAULT", "instances_path");
   }
 
+  // ------------------------------------------------------------------------------------------ substitution
+
+  @Test
+  void load_novaStatePathReference_substitutedAndTheReferencedOptionNotWarnedAbout() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write(
+        "[DEFAULT]\nstate_path = /var/lib/nova\ninstances_path = $state_path/instances\ndebug = true\n"));
+
+    assertThat(c.path(Key.INSTANCES_PATH)).isEqualTo(Path.of("/var/lib/nova/instances"));
+    assertThat(c.warnings()).singleElement().satisfies(w -> assertThat(w).contains("debug"));
+  }
+
+  @Test
+  void load_references_sameSectionFirstThenDefaultBracedAndSectionQualified() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write(String.join("\n",
+        "[DEFAULT]",
+        "base = /srv",
+        "instances_path = ${base}/instances",
+        "[verification]",
+        "base = /etc/imgtrust",
+        "certificates_dir = $base/certs",
+        "trusted_certs_dir = ${DEFAULT.base}/trusted",
+        "host_key_file = $certificates_dir/../host.key",
+        "")));
+
+    assertThat(c.path(Key.INSTANCES_PATH)).isEqualTo(Path.of("/srv/instances"));
+    assertThat(c.path(Key.CERTIFICATES_DIR)).isEqualTo(Path.of("/etc/imgtrust/certs"));
+    assertThat(c.path(Key.TRUSTED_CERTS_DIR)).isEqualTo(Path.of("/srv/trusted"));
+    assertThat(c.path(Key.HOST_KEY_FILE)).isEqualTo(Path.of("/etc/imgtrust/certs/../host.key"));
+  }
+
+  @Test
+  void load_doubleDollarAndDollarBeforeNoName_literal() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write("[libvirt]\nconnection_uri = qemu:///$$system$ $5\n"));
+
+    assertThat(c.string(Key.CONNECTION_URI)).isEqualTo("qemu:///$system$ $5");
+  }
+
+  @Test
+  void load_referenceToAnOptionTheFileDoesNotSet_badConfigNamingIt() throws Exception {
+    Path f = write("[DEFAULT]\ninstances_path = $state_path/instances\n");
+
+    ImageTrustException e = loadFails(f);
+
+    assertNames(e, f.toString(), "DEFAULT", "instances_path");
+    assertThat(e.getMessage()).contains("$state_path").contains("does not set");
+  }
+
+  @Test
+  void load_circularReference_badConfig() throws Exception {
+    Path f = write("[DEFAULT]\na = $b\nb = ${a}\ninstances_path = /x/$a\n");
+
+    assertThat(loadFails(f).getMessage()).contains("circle");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"${env:HOME}/x", "${sys:user.home}/x", "${file:UTF-8:/etc/hostname}"})
+  void load_commonsConfigurationLookups_notExpanded(String value) throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write("[libvirt]\nconnection_uri = " + value + "\n"));
+
+    assertThat(c.string(Key.CONNECTION_URI)).isEqualTo(value);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"instances", "./instances", "~/instances", "${env:HOME}/instances"})
+  void load_relativePath_badConfig(String value) throws Exception {
+    Path f = write("[DEFAULT]\ninstances_path = " + value + "\n");
+
+    ImageTrustException e = loadFails(f);
+
+    assertNames(e, f.toString(), "DEFAULT", "instances_path");
+    assertThat(e.getMessage()).contains("not an absolute path");
+  }
+
   // ---------------------------------------------------------------------------------------------- warnings
 
   @Test
