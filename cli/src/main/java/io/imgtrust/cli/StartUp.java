@@ -98,7 +98,7 @@ final class StartUp {
       for (Step s : steps) {
         try {
           s.run();
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) { // even an Error: this thread must never print or end the process
           // see the class comment
         }
       }

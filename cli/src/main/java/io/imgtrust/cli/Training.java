@@ -15,14 +15,14 @@ public final class Training {
   public static void main(String[] args) {
     // Every warm-up step once, so that the classes they load are archived whichever command a process runs.
     new StartUp.Warming(StartUp.all()).run();
+    // The hook's direct path, as far as a command line that is no hook's goes (a real check would read stdin).
+    HookDirect.run(new String[0]);
     for (String[] line : split(args)) {
       HelpCache.lookup(line); // as Main does first (it answers only when the launcher asks it to)
       if (Main.commandName(line) != null) {
         Logging.configure(line);
       }
-      if (HookDirect.run(line).isEmpty()) {
-        Main.run(line);
-      }
+      Main.run(line);
     }
   }
 

@@ -24,7 +24,9 @@ final class BenchOptions {
 
   /** Runs {@code work} in the work directory, removing a directory it made itself afterwards. */
   <T> T inWorkDir(Work<T> work) throws Exception {
-    Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Path.of("/var/tmp"), "bench-");
+    // Absolute: it goes into the configs, whose paths must be.
+    Path d = dir != null ? Files.createDirectories(dir.toAbsolutePath())
+        : Files.createTempDirectory(Path.of("/var/tmp"), "bench-");
     try {
       return work.run(d);
     } finally {

@@ -27,7 +27,7 @@ final class CephOptions {
   /** The Ceph configuration: {@code --ceph-conf}, else {@code $IMGTRUST_CEPH_CONF}, else scripts/ceph-up.sh's. */
   Path conf() {
     if (cephConf != null) {
-      return cephConf;
+      return cephConf.toAbsolutePath(); // it goes into a config, whose paths must be absolute
     }
     String env = System.getenv("IMGTRUST_CEPH_CONF");
     return Path.of(env != null && !env.isEmpty() ? env : "/run/imgtrust-ceph/ceph.conf");

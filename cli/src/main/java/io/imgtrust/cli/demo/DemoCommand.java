@@ -235,13 +235,13 @@ public final class DemoCommand implements Callable<Integer> {
       return Files.createTempDirectory("imgtrust-demo-", java.nio.file.attribute.PosixFilePermissions
           .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
     }
-    Files.createDirectories(dir);
-    try (var s = Files.list(dir)) {
+    Path d = Files.createDirectories(dir.toAbsolutePath()); // it goes into the config, whose paths are absolute
+    try (var s = Files.list(d)) {
       if (s.findAny().isPresent()) {
-        throw new IOException(dir + " is not empty");
+        throw new IOException(d + " is not empty");
       }
     }
-    return dir;
+    return d;
   }
 
   private void step(String line) {

@@ -1,7 +1,7 @@
 package io.imgtrust.core.config;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableListMultimap;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.IoErrors;
 import io.imgtrust.core.Reason;
@@ -11,17 +11,16 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.commons.configuration2.INIConfiguration;
-import org.apache.commons.configuration2.SubnodeConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Options imgtrust does not know (neither a core {@link Key} nor a {@link BackendOption} an installed backend
  * declares) are reported as warnings (logged, and kept in {@link ImgtrustConfig#warnings()}) so a shared nova.conf
- * can be used. A bad value, a duplicated option or an unreadable file is
- * {@link Reason#BAD_CONFIG}, with the file, section and option named. Keys before any section belong to
- * {@code [DEFAULT]}.
+ * can be used; an unknown option another value refers to is not. Values substitute as oslo.config's do
+ * ({@link Substitution}); there are no other lookups. A bad value (a path that is not absolute, a reference that
+ * cannot be resolved), a duplicated option or an unreadable file is {@link Reason#BAD_CONFIG}, with the file, section
+ * and option named; the message quotes the value as written, and never the value of an option named like a password
+ * or secret. Keys before any section belong to {@code [DEFAULT]}.
  */
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
@@ -66,122 +67,107 @@ public final class ConfigLoader {
       throw ImageTrustException.wrap(Reason.BAD_CONFIG, "cannot read config " + file + ": "
           + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.getMessage()), e);
     }
-    Reading r = new Reading(file, declared, new Substitution(rawValues(ini)));
-    for (String section : ini.getSections()) {
-      String name = section == null ? "DEFAULT" : section;
+    IniValues values = IniValues.of(ini);
+    Reading r = new Reading(file, declared, new Substitution(values));
+    for (String name : values.sections()) {
       if (!Key.sections().contains(name) && declared.stream().noneMatch(o -> o.section().equals(name))) {
         r.warnings.add(file + ": section [" + name + "] is not used by imgtrust");
         continue;
       }
-      readSection(r, name, section(ini, section));
+      readSection(r, name, values.section(name));
     }
-    r.unknown.stream().filter(o -> !r.substitution.used(o[0], o[1]))
-        .forEach(o -> r.warnings.add(file + ": unknown option [" + o[0] + "] " + o[1] + " ignored"));
+    r.unknown.stream().filter(o -> !r.substitution.used(o.section, o.name))
+        .forEach(o -> r.warnings.add(file + ": unknown option [" + o.section + "] " + o.name + " ignored"));
     ImmutableList<String> w = r.warnings.build();
     w.forEach(log::warn);
     return new ImgtrustConfig(r.set, r.backend, Optional.of(file), w);
   }
 
-  private static void readSection(Reading r, String section, SubnodeConfiguration conf)
+  private static void readSection(Reading r, String section, ImmutableListMultimap<String, String> values)
       throws ImageTrustException {
-    for (Iterator<String> it = conf.getKeys(); it.hasNext(); ) {
-      String name = it.next().replace("..", ".");
+    for (String name : values.keySet()) {
       Optional<Key> key = Key.find(section, name);
       Optional<BackendOption> option = r.declared.stream()
           .filter(o -> o.section().equals(section) && o.optionName().equals(name)).findFirst();
       if (key.isEmpty() && option.isEmpty()) {
-        r.unknown.add(new String[] {section, name}); // unless a value refers to it
+        r.unknown.add(new Unknown(section, name)); // warned about unless a value refers to it
         continue;
       }
-      List<Object> raw = conf.getList(Object.class, name.replace(".", ".."), List.of());
       String origin = r.file.toString();
-      if (raw.size() > 1 || key.map(r.set::containsKey).orElse(false) || option.map(r.backend::containsKey)
-          .orElse(false)) {
+      if (values.get(name).size() > 1) {
         throw bad(origin, section, name, "is given more than once");
       }
-      String value = first(raw);
+      String written = values.get(name).get(0);
+      String value;
       try {
-        value = r.substitution.apply(section, name, value);
+        value = r.substitution.apply(section, name, written);
       } catch (Substitution.Unresolved e) {
-        throw bad(origin, section, name, e.getMessage());
+        throw bad(origin, section, name, e.describe(!secret(name)));
       }
+      Key.Type type = key.isPresent() ? key.get().type() : option.get().type();
+      String valid = validate(type, section, name, value, secret(name) ? "(not shown)" : quoted(written, value),
+          origin);
       if (key.isPresent()) {
-        r.set.put(key.get(), validate(key.get(), value, origin));
+        r.set.put(key.get(), valid);
       } else {
-        r.backend.put(option.get(), validate(option.get(), value, origin));
+        r.backend.put(option.get(), valid);
       }
     }
   }
 
-  /** Every option's first value as written, by section (for references between them). */
-  private static ImmutableMap<String, ImmutableMap<String, String>> rawValues(INIConfiguration ini) {
-    Map<String, ImmutableMap<String, String>> out = new HashMap<>();
-    for (String section : ini.getSections()) {
-      SubnodeConfiguration conf = section(ini, section);
-      Map<String, String> values = new HashMap<>();
-      for (Iterator<String> it = conf.getKeys(); it.hasNext(); ) {
-        String key = it.next();
-        values.putIfAbsent(key.replace("..", "."), first(conf.getList(Object.class, key, List.of())));
-      }
-      out.merge(section == null ? "DEFAULT" : section, ImmutableMap.copyOf(values),
-          (a, b) -> ImmutableMap.<String, String>builder().putAll(b).putAll(a).buildKeepingLast());
-    }
-    return ImmutableMap.copyOf(out);
+  /** Options whose values are never shown in messages (Keystone passwords, application credential secrets). */
+  private static boolean secret(String name) {
+    return name.contains("password") || name.contains("secret");
   }
 
-  /** A section as written: no ${env:...}, ${file:...} or other lookups (a section has its own interpolator). */
-  private static SubnodeConfiguration section(INIConfiguration ini, String name) {
-    SubnodeConfiguration s = ini.getSection(name);
-    s.setInterpolator(null);
-    return s;
-  }
-
-  private static String first(List<Object> raw) {
-    return raw.isEmpty() || raw.get(0) == null ? "" : String.valueOf(raw.get(0)).strip();
+  /** A value for a message: as written (never what a reference pulled in from another option). */
+  private static String quoted(String written, String value) {
+    return "'" + written + "'" + (written.equals(value) ? "" : " (with its references substituted)");
   }
 
   /** Checks {@code value} against {@code key}'s type; returns it normalised. */
   static String validate(Key key, String value, String origin) throws ImageTrustException {
-    return validate(key.type(), key.section(), key.optionName(), value, origin);
+    return validate(key.type(), key.section(), key.optionName(), value, "'" + value + "'", origin);
   }
 
   /** Checks {@code value} against {@code option}'s type; returns it normalised. */
   public static String validate(BackendOption option, String value, String origin) throws ImageTrustException {
-    return validate(option.type(), option.section(), option.optionName(), value, origin);
+    return validate(option.type(), option.section(), option.optionName(), value, "'" + value + "'", origin);
   }
 
-  private static String validate(Key.Type t, String section, String key, String value, String origin)
-      throws ImageTrustException {
+  /** Checks {@code value} against type {@code t}; a refusal names it as {@code shown}. */
+  private static String validate(Key.Type t, String section, String key, String value, String shown,
+      String origin) throws ImageTrustException {
     if (t == Key.Type.BOOLEAN) {
       return parseBoolean(value).map(String::valueOf)
-          .orElseThrow(() -> bad(origin, section, key, "'" + value + "' is not a boolean (true or false)"));
+          .orElseThrow(() -> bad(origin, section, key, shown + " is not a boolean (true or false)"));
     }
     if (t == Key.Type.NON_NEGATIVE_INT) {
       if (value.isEmpty()) {
         throw bad(origin, section, key, "must not be empty");
       }
       if (!INT.matcher(value).matches()) {
-        throw bad(origin, section, key, "'" + value + "' is not an integer >= 0");
+        throw bad(origin, section, key, shown + " is not an integer >= 0");
       }
       return value;
     }
     if (t == Key.Type.SIZE) {
       if (parseSize(value).isEmpty()) {
-        throw bad(origin, section, key, "'" + value + "' is not " + t.description());
+        throw bad(origin, section, key, shown + " is not " + t.description());
       }
       return value;
     }
     if (!t.choices().isEmpty() && !t.choices().contains(value)) {
-      throw bad(origin, section, key, "'" + value + "' is not " + t.description());
+      throw bad(origin, section, key, shown + " is not " + t.description());
     }
     if (t == Key.Type.NAME && !NAME.matcher(value).matches()) {
-      throw bad(origin, section, key, "'" + value + "' is not " + t.description());
+      throw bad(origin, section, key, shown + " is not " + t.description());
     }
     if (t == Key.Type.PATH && value.isEmpty()) {
       throw bad(origin, section, key, "must not be empty");
     }
     if (t == Key.Type.PATH && !value.startsWith("/")) {
-      throw bad(origin, section, key, "'" + value + "' is not an absolute path");
+      throw bad(origin, section, key, shown + " is not an absolute path");
     }
     return value;
   }
@@ -220,14 +206,25 @@ public final class ConfigLoader {
     final Map<Key, String> set = new EnumMap<>(Key.class);
     final Map<BackendOption, String> backend = new HashMap<>();
     final ImmutableList.Builder<String> warnings = ImmutableList.builder();
-    /** Unknown options seen, as section and name: a warning each unless a value refers to it. */
-    final List<String[]> unknown = new java.util.ArrayList<>();
+    /** Unknown options seen: a warning each unless a value refers to it. */
+    final List<Unknown> unknown = new ArrayList<>();
     final Substitution substitution;
 
     Reading(Path file, Collection<BackendOption> declared, Substitution substitution) {
       this.file = file;
       this.declared = declared;
       this.substitution = substitution;
+    }
+  }
+
+  /** An option imgtrust does not know. */
+  private static final class Unknown {
+    final String section;
+    final String name;
+
+    Unknown(String section, String name) {
+      this.section = section;
+      this.name = name;
     }
   }
 }

@@ -312,6 +312,48 @@ class ConfigLoaderTest {
     assertThat(loadFails(f).getMessage()).contains("circle");
   }
 
+  @Test
+  void load_backslashDollar_literalAsInOsloConfig() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write("[libvirt]\nconnection_uri = qemu:///pa\\$word\n"));
+
+    assertThat(c.string(Key.CONNECTION_URI)).isEqualTo("qemu:///pa$word");
+  }
+
+  @Test
+  void load_unbracedSectionQualifiedReference_resolved() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write(
+        "[paths]\nroot = /srv\n[DEFAULT]\ninstances_path = $paths.root/instances\n"));
+
+    assertThat(c.path(Key.INSTANCES_PATH)).isEqualTo(Path.of("/srv/instances"));
+  }
+
+  @Test
+  void load_referenceToAnOptionGivenTwice_badConfig() throws Exception {
+    Path f = write("state_path = /a\n[DEFAULT]\nstate_path = /b\ninstances_path = $state_path/i\n");
+
+    assertThat(loadFails(f).getMessage()).contains("$state_path").contains("more than once");
+  }
+
+  @Test
+  void load_badValueThroughAReference_messageQuotesTheValueAsWrittenNotTheReferencedOne() throws Exception {
+    Path f = write("[database]\nconnection = mysql://nova:S3cret@db/nova\n[verification]\nmode = ${database.connection}\n");
+
+    ImageTrustException e = loadFails(f);
+
+    assertThat(e.getMessage()).contains("'${database.connection}'").doesNotContain("S3cret");
+  }
+
+  @Test
+  void load_unresolvedReferenceInAPassword_badConfigWithoutAnyOfTheValue() throws Exception {
+    List<BackendOption> declared = List.of(BackendOption.of("glance", "password", Key.Type.STRING, "", "secret"));
+    Path f = write("[glance]\npassword = Tr0ub4dor$horsebattery\n");
+
+    ImageTrustException e = catchThrowableOfType(ImageTrustException.class, () -> ConfigLoader.load(f, declared));
+
+    assertThat(e.reason()).isEqualTo(Reason.BAD_CONFIG);
+    assertThat(e.getMessage()).contains("[glance] password").doesNotContain("horse").doesNotContain("Tr0ub");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"${env:HOME}/x", "${sys:user.home}/x", "${file:UTF-8:/etc/hostname}"})
   void load_commonsConfigurationLookups_notExpanded(String value) throws Exception {
