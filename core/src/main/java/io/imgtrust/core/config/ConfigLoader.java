@@ -76,8 +76,8 @@ public final class ConfigLoader {
       }
       readSection(r, name, values.section(name));
     }
-    r.unknown.stream().filter(o -> !r.substitution.used(o.section, o.name))
-        .forEach(o -> r.warnings.add(file + ": unknown option [" + o.section + "] " + o.name + " ignored"));
+    r.unknown.stream().filter(o -> !r.substitution.used(o.section(), o.name()))
+        .forEach(o -> r.warnings.add(file + ": unknown option [" + o.section() + "] " + o.name() + " ignored"));
     ImmutableList<String> w = r.warnings.build();
     w.forEach(log::warn);
     return new ImgtrustConfig(r.set, r.backend, Optional.of(file), w);
@@ -218,13 +218,5 @@ public final class ConfigLoader {
   }
 
   /** An option imgtrust does not know. */
-  private static final class Unknown {
-    final String section;
-    final String name;
-
-    Unknown(String section, String name) {
-      this.section = section;
-      this.name = name;
-    }
-  }
+  private record Unknown(String section, String name) {}
 }
