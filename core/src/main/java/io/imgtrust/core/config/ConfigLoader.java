@@ -68,14 +68,17 @@ public final class ConfigLoader {
           + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.getMessage()), e);
     }
     IniValues values = IniValues.of(ini);
-    Reading r = new Reading(file, declared, new Substitution(values));
+    Reading r = new Reading(file, declared, new Substitution(values, ConfigLoader::secret));
+    List<String> unused = new ArrayList<>();
     for (String name : values.sections()) {
       if (!Key.sections().contains(name) && declared.stream().noneMatch(o -> o.section().equals(name))) {
-        r.warnings.add(file + ": section [" + name + "] is not used by imgtrust");
+        unused.add(name);
         continue;
       }
       readSection(r, name, values.section(name));
     }
+    unused.stream().filter(name -> !r.substitution.usedSection(name))
+        .forEach(name -> r.warnings.add(file + ": section [" + name + "] is not used by imgtrust"));
     r.unknown.stream().filter(o -> !r.substitution.used(o.section(), o.name()))
         .forEach(o -> r.warnings.add(file + ": unknown option [" + o.section() + "] " + o.name() + " ignored"));
     ImmutableList<String> w = r.warnings.build();
@@ -102,7 +105,7 @@ public final class ConfigLoader {
       try {
         value = r.substitution.apply(section, name, written);
       } catch (Substitution.Unresolved e) {
-        throw bad(origin, section, name, e.describe(!secret(name)));
+        throw bad(origin, section, name, e.describe());
       }
       Key.Type type = key.isPresent() ? key.get().type() : option.get().type();
       String valid = validate(type, section, name, value, secret(name) ? "(not shown)" : quoted(written, value),
@@ -122,7 +125,7 @@ public final class ConfigLoader {
 
   /** A value for a message: as written (never what a reference pulled in from another option). */
   private static String quoted(String written, String value) {
-    return "'" + written + "'" + (written.equals(value) ? "" : " (with its references substituted)");
+    return "'" + written + "'" + (written.equals(value) ? "" : " (as written)");
   }
 
   /** Checks {@code value} against {@code key}'s type; returns it normalised. */

@@ -355,6 +355,60 @@ class ConfigLoaderTest {
   }
 
   @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "password = p$Qz9.w0rd|",                       // the section hint would name part of it
+      "password = x$zorg|zorg = $password",            // a circle through the password
+      "api_servers = $password|password = ab$Kq7"})   // a non-secret option leading into the password
+  void load_unresolvableReferenceThroughASecret_messageNamesNothingOfIt(String first, String second)
+      throws Exception {
+    List<BackendOption> declared = List.of(BackendOption.of("glance", "password", Key.Type.STRING, "", "secret"),
+        BackendOption.of("glance", "api_servers", Key.Type.LIST, "", "servers"));
+    Path f = write("[glance]\n" + first + "\n" + (second == null ? "" : second + "\n"));
+
+    ImageTrustException e = catchThrowableOfType(ImageTrustException.class, () -> ConfigLoader.load(f, declared));
+
+    assertThat(e.reason()).isEqualTo(Reason.BAD_CONFIG);
+    assertThat(e.getMessage()).contains("not shown").doesNotContain("Qz9").doesNotContain("w0rd")
+        .doesNotContain("zorg").doesNotContain("Kq7");
+  }
+
+  @Test
+  void load_referencesDoublingThirtyTimes_badConfigNotOutOfMemory() throws Exception {
+    StringBuilder ini = new StringBuilder("[DEFAULT]\nc0 = xxxxxxxxxxxxxxxx\n");
+    for (int i = 1; i <= 30; i++) {
+      ini.append("c").append(i).append(" = $c").append(i - 1).append("$c").append(i - 1).append("\n");
+    }
+    Path f = write(ini.append("log_file = $c30\n").toString());
+
+    assertThat(loadFails(f).getMessage()).contains("more than " + Substitution.MAX_LENGTH + " characters");
+  }
+
+  @Test
+  void load_referenceChainDeeperThanTheLimit_badConfigNotStackOverflow() throws Exception {
+    StringBuilder ini = new StringBuilder("[DEFAULT]\nd0 = /x\n");
+    for (int i = 1; i <= 5000; i++) {
+      ini.append("d").append(i).append(" = $d").append(i - 1).append("\n");
+    }
+    Path f = write(ini.append("instances_path = $d5000\n").toString());
+
+    assertThat(loadFails(f).getMessage()).contains("more than " + Substitution.MAX_DEPTH + " deep");
+  }
+
+  @Test
+  void load_dottedNameNotASection_isTheDefaultOptionOfThatName() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write("[DEFAULT]\na.b = /dot\ninstances_path = ${a.b}/i\n"));
+
+    assertThat(c.path(Key.INSTANCES_PATH)).isEqualTo(Path.of("/dot/i"));
+  }
+
+  @Test
+  void load_sectionOnlyReadThroughAReference_notWarnedAbout() throws Exception {
+    ImgtrustConfig c = ConfigLoader.load(write("[paths]\nroot = /srv\n[DEFAULT]\ninstances_path = $paths.root/i\n"));
+
+    assertThat(c.warnings()).isEmpty();
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"${env:HOME}/x", "${sys:user.home}/x", "${file:UTF-8:/etc/hostname}"})
   void load_commonsConfigurationLookups_notExpanded(String value) throws Exception {
     ImgtrustConfig c = ConfigLoader.load(write("[libvirt]\nconnection_uri = " + value + "\n"));
