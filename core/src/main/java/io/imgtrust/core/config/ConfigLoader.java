@@ -68,7 +68,7 @@ public final class ConfigLoader {
           + (e instanceof IOException ? IoErrors.describe((IOException) e) : e.getMessage()), e);
     }
     IniValues values = IniValues.of(ini);
-    Reading r = new Reading(file, declared, new Substitution(values, ConfigLoader::secret));
+    Reading r = new Reading(file, declared, new Substitution(values));
     List<String> unused = new ArrayList<>();
     for (String name : values.sections()) {
       if (!Key.sections().contains(name) && declared.stream().noneMatch(o -> o.section().equals(name))) {
@@ -93,7 +93,7 @@ public final class ConfigLoader {
       Optional<BackendOption> option = r.declared.stream()
           .filter(o -> o.section().equals(section) && o.optionName().equals(name)).findFirst();
       if (key.isEmpty() && option.isEmpty()) {
-        r.unknown.add(new Unknown(section, name)); // warned about unless a value refers to it
+        r.unknown.add(new OptionRef(section, name)); // warned about unless a value refers to it
         continue;
       }
       String origin = r.file.toString();
@@ -105,22 +105,17 @@ public final class ConfigLoader {
       try {
         value = r.substitution.apply(section, name, written);
       } catch (Substitution.Unresolved e) {
-        throw bad(origin, section, name, e.describe());
+        throw bad(origin, section, name, e.getMessage());
       }
       Key.Type type = key.isPresent() ? key.get().type() : option.get().type();
-      String valid = validate(type, section, name, value, secret(name) ? "(not shown)" : quoted(written, value),
-          origin);
+      String shown = Substitution.secret(name) ? "(not shown)" : quoted(written, value);
+      String valid = validate(type, section, name, value, shown, origin);
       if (key.isPresent()) {
         r.set.put(key.get(), valid);
       } else {
         r.backend.put(option.get(), valid);
       }
     }
-  }
-
-  /** Options whose values are never shown in messages (Keystone passwords, application credential secrets). */
-  private static boolean secret(String name) {
-    return name.contains("password") || name.contains("secret");
   }
 
   /** A value for a message: as written (never what a reference pulled in from another option). */
@@ -210,7 +205,7 @@ public final class ConfigLoader {
     final Map<BackendOption, String> backend = new HashMap<>();
     final ImmutableList.Builder<String> warnings = ImmutableList.builder();
     /** Unknown options seen: a warning each unless a value refers to it. */
-    final List<Unknown> unknown = new ArrayList<>();
+    final List<OptionRef> unknown = new ArrayList<>();
     final Substitution substitution;
 
     Reading(Path file, Collection<BackendOption> declared, Substitution substitution) {
@@ -219,7 +214,4 @@ public final class ConfigLoader {
       this.substitution = substitution;
     }
   }
-
-  /** An option imgtrust does not know. */
-  private record Unknown(String section, String name) {}
 }

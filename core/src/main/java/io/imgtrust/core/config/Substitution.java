@@ -1,11 +1,10 @@
 package io.imgtrust.core.config;
 
+import com.google.common.collect.HashMultimap;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.SetMultimap;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,54 +27,46 @@ final class Substitution {
   private static final String NAME = "[_a-zA-Z][._a-zA-Z0-9]*";
   private static final Pattern REF = Pattern.compile("\\$(?:(\\$)|(" + NAME + ")|\\{(" + NAME + ")})");
 
-  /** Why a value cannot be substituted. */
+  /** Why a value cannot be substituted; the message names nothing of a secret option its references involve. */
   static final class Unresolved extends Exception {
     private static final long serialVersionUID = 1L;
-    private final boolean secret;
 
-    Unresolved(String message, boolean secret) {
+    Unresolved(String message) {
       super(message);
-      this.secret = secret;
-    }
-
-    /** The message; a fixed one when the references went through a secret option. */
-    String describe() {
-      return secret ? "has a $ reference that cannot be resolved (not shown: it is in, or leads to, a password or "
-          + "secret; $$ or \\$ is a literal $)" : getMessage();
     }
   }
 
   private final IniValues ini;
-  private final Predicate<String> secret;
-  /** The options references used, as "section option". */
-  private final Set<String> used = new HashSet<>();
-  /** The sections references used. */
-  private final Set<String> usedSections = new HashSet<>();
+  /** The options references read, by section. */
+  private final SetMultimap<String, String> used = HashMultimap.create();
 
-  /** Substitutes over the values of {@code ini}; {@code secret} tells the option names whose values are secret. */
-  Substitution(IniValues ini, Predicate<String> secret) {
+  Substitution(IniValues ini) {
     this.ini = ini;
-    this.secret = secret;
+  }
+
+  /** Options whose values are never shown in messages (Keystone passwords, application credential secrets). */
+  static boolean secret(String name) {
+    return name.contains("password") || name.contains("secret");
   }
 
   /** {@code value}, the value of option {@code name} of {@code section}, with its references replaced. */
   String apply(String section, String name, String value) throws Unresolved {
-    Deque<String[]> chain = new ArrayDeque<>();
-    chain.add(new String[] {section, name});
+    Deque<OptionRef> chain = new ArrayDeque<>();
+    chain.add(new OptionRef(section, name));
     return apply(section, value, chain);
   }
 
   /** True if a substitution read option {@code name} of {@code section}. */
   boolean used(String section, String name) {
-    return used.contains(section + " " + name);
+    return used.containsEntry(section, name);
   }
 
   /** True if a substitution read an option of {@code section}. */
   boolean usedSection(String section) {
-    return usedSections.contains(section);
+    return used.containsKey(section);
   }
 
-  private String apply(String section, String value, Deque<String[]> chain) throws Unresolved {
+  private String apply(String section, String value, Deque<OptionRef> chain) throws Unresolved {
     if (value.indexOf('$') < 0) {
       return value;
     }
@@ -91,52 +82,50 @@ final class Substitution {
     return m.appendTail(out).toString();
   }
 
-  private String resolve(String section, String ref, Deque<String[]> chain) throws Unresolved {
-    String[] target = target(section, ref);
-    ImmutableList<String> values = ini.values(target[0], target[1]);
+  private String resolve(String section, String ref, Deque<OptionRef> chain) throws Unresolved {
+    OptionRef target = target(section, ref);
+    ImmutableList<String> values = ini.values(target.section(), target.name());
     if (values.isEmpty()) {
       throw refused("refers to $" + ref + ", which this file does not set (write the value out, or set it in ["
-          + target[0] + "])", chain, target);
+          + target.section() + "])", chain, target);
     }
     if (values.size() > 1) {
-      throw refused("refers to $" + ref + ", which is given more than once in [" + target[0] + "]", chain, target);
+      throw refused("refers to $" + ref + ", which is given more than once in [" + target.section() + "]", chain,
+          target);
     }
-    for (String[] k : chain) {
-      if (k[0].equals(target[0]) && k[1].equals(target[1])) {
-        throw refused("refers to $" + ref + " in a circle through [" + target[0] + "] " + target[1], chain, target);
-      }
+    if (chain.contains(target)) {
+      throw refused("refers to $" + ref + " in a circle through [" + target.section() + "] " + target.name(), chain,
+          target);
     }
     if (chain.size() >= MAX_DEPTH) {
       throw refused("nests references more than " + MAX_DEPTH + " deep", chain, target);
     }
-    used.add(target[0] + " " + target[1]);
-    usedSections.add(target[0]);
+    used.put(target.section(), target.name());
     chain.addLast(target);
-    String v = apply(target[0], values.get(0), chain);
+    String v = apply(target.section(), values.get(0), chain);
     chain.removeLast();
     return v;
   }
 
   /**
-   * Section and option {@code ref} names, seen from {@code section}: a plain name in that section, else in
-   * [DEFAULT]; a dotted one in the section before the first dot, else a [DEFAULT] option of that dotted name.
+   * The option {@code ref} names, seen from {@code section}: a plain name in that section, else in [DEFAULT]; a
+   * dotted one in the section before the first dot, else a [DEFAULT] option of that dotted name.
    */
-  private String[] target(String section, String ref) {
+  private OptionRef target(String section, String ref) {
     int dot = ref.indexOf('.');
     if (dot < 0) {
-      return new String[] {ini.values(section, ref).isEmpty() ? IniValues.DEFAULT : section, ref};
+      return new OptionRef(ini.values(section, ref).isEmpty() ? IniValues.DEFAULT : section, ref);
     }
-    String[] qualified = {ref.substring(0, dot), ref.substring(dot + 1)};
-    boolean literal = ini.values(qualified[0], qualified[1]).isEmpty()
+    OptionRef qualified = new OptionRef(ref.substring(0, dot), ref.substring(dot + 1));
+    boolean literal = ini.values(qualified.section(), qualified.name()).isEmpty()
         && !ini.values(IniValues.DEFAULT, ref).isEmpty();
-    return literal ? new String[] {IniValues.DEFAULT, ref} : qualified;
+    return literal ? new OptionRef(IniValues.DEFAULT, ref) : qualified;
   }
 
-  private Unresolved refused(String message, Deque<String[]> chain, String[] target) {
-    boolean s = target != null && secret.test(target[1]);
-    for (String[] k : chain) {
-      s |= secret.test(k[1]);
-    }
-    return new Unresolved(message, s);
+  /** The refusal: {@code message}, or a fixed one when the chain or its target is a secret option. */
+  private static Unresolved refused(String message, Deque<OptionRef> chain, OptionRef target) {
+    boolean s = target != null && secret(target.name()) || chain.stream().anyMatch(o -> secret(o.name()));
+    return new Unresolved(s ? "has a $ reference that cannot be resolved (not shown: it is in, or leads to, a "
+        + "password or secret; $$ or \\$ is a literal $)" : message);
   }
 }
