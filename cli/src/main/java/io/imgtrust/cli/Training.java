@@ -14,7 +14,8 @@ public final class Training {
 
   public static void main(String[] args) {
     // Every warm-up step once, so that the classes they load are archived whichever command a process runs.
-    new StartUp.Warming(StartUp.all()).run();
+    StartUp.warm("hook"); // the warm-up thread's own classes
+    StartUp.runAll(List.of(StartUp.Step.values()));
     // The hook's direct path, as far as a command line that is no hook's goes (a real check would read stdin).
     HookDirect.run(new String[0]);
     for (String[] line : split(args)) {

@@ -58,6 +58,14 @@ public final class ImageCache {
     this.check = new EntryCheck(layout, ledger, locks, quarantine, sealing, policy, trust);
   }
 
+  /**
+   * Initialises what opening a cache and reading its sealed records meets first (the HMAC's security providers, the
+   * timestamp parser), so that a spare thread can do it early. Purely an optimisation: nothing is read or written.
+   */
+  public static void preload() {
+    io.imgtrust.core.internal.ledger.Ledger.preload();
+  }
+
   /** The cache of {@code config}: directory, host key, policy, trust settings, {@code force_raw_images}. */
   public static ImageCache open(ImgtrustConfig config) throws ImageTrustException {
     return open(config, CommandRunner.system());
