@@ -143,10 +143,11 @@ final class BodyChannel implements HttpResponse.BodySubscriber<BodyChannel>, Rea
   }
 
   /**
-   * The whole body, which must fit in {@code max} bytes and arrive at {@code pace}; {@code GLANCE_ERROR} naming
-   * {@code what} when it is larger or slower.
+   * The whole body, which must fit in {@code max} bytes and keep {@code minRate} bytes per second after the read
+   * timeout ({@link Pace}; 0 = no floor); {@code GLANCE_ERROR} naming {@code what} when it is larger or slower.
    */
-  byte[] readAll(int max, Pace pace) throws IOException, ImageTrustException {
+  byte[] readAll(int max, long minRate) throws IOException, ImageTrustException {
+    Pace pace = new Pace(readTimeout, minRate, what);
     ByteBuffer buf = ByteBuffer.allocate(Math.min(max, 64 << 10) + 1);
     while (read(buf) >= 0) {
       pace.check(buf.position());

@@ -32,7 +32,7 @@ final class HttpGlanceClient implements GlanceClient {
       if (a.status() != 200) {
         throw Transport.failure(a.url, "HTTP " + a.status());
       }
-      byte[] json = body.readAll(GlanceMetadata.MAX_BYTES, Pace.of(transport.settings(), "GET " + a.url));
+      byte[] json = body.readAll(GlanceMetadata.MAX_BYTES, transport.settings().minDownloadRate());
       JsonNode root = JSON.readTree(json);
       String status = root.path("status").asText("");
       String checksum = root.path("checksum").isTextual() ? root.get("checksum").asText() : null;

@@ -79,7 +79,7 @@ final class KeystoneTokens implements TokenSource {
       if (r.statusCode() / 100 != 2 || subject.isEmpty()) {
         throw ImageTrustException.of(Reason.GLANCE_ERROR, what + " refused " + auth + ": HTTP " + r.statusCode());
       }
-      expiresAt = expiresAt(body.readAll(MAX_BYTES, new Pace(timeout, minRate, what)), what);
+      expiresAt = expiresAt(body.readAll(MAX_BYTES, minRate), what);
       token = subject.get();
     } catch (SourceFailure e) {
       throw e.failure();
