@@ -97,8 +97,9 @@ final class BaseBuild {
       requireSame(name, h.ref);
       BaseSeal seal = maker.make(report, new BaseSeal.Stamp(h.ref, key.fingerprint(), hostName(), Instant.now()));
       RbdImages.setMetadata(h.image, BaseSeal.CHUNKS_KEY, BaseSeal.chunksText(h.chunks));
-      RbdImages.setMetadata(h.image, BaseSeal.BODY_KEY, seal.body());
-      RbdImages.setMetadata(h.image, BaseSeal.MAC_KEY, key.mac(seal.body()));
+      String body = seal.body();
+      RbdImages.setMetadata(h.image, BaseSeal.BODY_KEY, body);
+      RbdImages.setMetadata(h.image, BaseSeal.MAC_KEY, key.mac(body));
       return new Built<>(report, Optional.of(h.ref), seal.sealedBy());
     } finally {
       if (h.image != null) {

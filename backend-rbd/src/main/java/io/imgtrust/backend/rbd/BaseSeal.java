@@ -167,7 +167,7 @@ final class BaseSeal {
     if (!record.imageId().equals(fields.get("image_id"))) {
       return Optional.of("it is the base of image " + fields.get("image_id"));
     }
-    if (!record.contentDigest().toString().equals(fields.get("content_digest"))
+    if (!record.contentDigest().toString().equals(contentDigest())
         || !Long.toString(record.size()).equals(fields.get("size"))) {
       return Optional.of("its content is not this host's cache entry's");
     }

@@ -121,10 +121,7 @@ public final class RbdBackend implements ImageBackend, SharedBases {
         rep.put("verified", "chunks against the sealed record, while the verified base was imported");
       } else {
         rep.put("image_id", imp.entry().imageId());
-        rep.put("verified", "the verified base's seal under the cluster key (sealed by " + base.sealedBy
-            + (settings.recheckAlways ? "; its snapshot re-read and every chunk checked)" : "); not re-read"));
-        rep.put("check", settings.recheckAlways ? "passed" : "skipped");
-        rep.put("bytes_hashed", settings.recheckAlways ? imp.entry().record().size() : 0L);
+        StoreReport.takenOnSeal(rep, base.sealedBy, settings.recheckAlways, "", imp.entry().record().size());
         rep.put("content_digest", imp.entry().record().contentDigest().toString());
       }
       rep.put("base", pool.spec(base.name) + "@" + VerifiedBases.SNAPSHOT);

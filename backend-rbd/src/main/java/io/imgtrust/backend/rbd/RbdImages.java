@@ -32,7 +32,6 @@ final class RbdImages {
     return cString(buf);
   }
 
-  /** The id of the image's snapshot {@link VerifiedBases#SNAPSHOT}, or -1 when it has none. */
   /** Unprotects and removes the base snapshot of {@code image}, if it has one. */
   static void dropSnapshot(RbdImage image) throws ImageTrustException, RbdException {
     if (snapshotId(image) >= 0) {
@@ -43,6 +42,7 @@ final class RbdImages {
     }
   }
 
+  /** The id of the image's snapshot {@link VerifiedBases#SNAPSHOT}, or -1 when it has none. */
   static long snapshotId(RbdImage image) throws ImageTrustException {
     try {
       for (RbdSnapInfo s : image.snapList()) {

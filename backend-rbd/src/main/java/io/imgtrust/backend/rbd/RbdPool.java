@@ -100,6 +100,18 @@ final class RbdPool {
     }
   }
 
+  /** {@code image} opened, or empty when the pool has no image of that name (one round trip, no listing). */
+  java.util.Optional<RbdImage> openIfPresent(String image) throws ImageTrustException {
+    try {
+      return java.util.Optional.of(rbd.open(image));
+    } catch (RbdException e) {
+      if (CephErrors.errno(e) == CephErrors.ENOENT) {
+        return java.util.Optional.empty();
+      }
+      throw CephErrors.of("cannot open " + spec(image), e);
+    }
+  }
+
   /**
    * Renames {@code from} to {@code to}; librbd never replaces an image.
    *

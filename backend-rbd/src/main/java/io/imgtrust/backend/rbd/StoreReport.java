@@ -24,14 +24,22 @@ final class StoreReport {
       rep.put("bytes_hashed", r.bytesHashed());
       rep.put("content_digest", r.digests().chunkListDigest().toString());
     } else {
-      rep.put("verified", "the verified base's seal under the cluster key (sealed by " + base.sealedBy
-          + (rechecked ? "; its snapshot re-read and every chunk checked against the sealed chunk digests)"
-              : "); not re-read"));
-      rep.put("check", rechecked ? "passed" : "skipped");
-      rep.put("bytes_hashed", rechecked ? meta.size() : 0L);
+      takenOnSeal(rep, base.sealedBy, rechecked, " against the sealed chunk digests", meta.size());
     }
     meta.expectedDigest().ifPresent(d -> rep.put("digest", BaseEncoding.base16().lowerCase().encode(d.value())));
     rep.put("base", baseSpec);
     return rep;
+  }
+
+  /**
+   * The report lines of a disk cloned from an existing base taken on its seal (sealed by {@code sealedBy}), its
+   * snapshot {@code rechecked} (re-read, every chunk checked {@code against} what) or not; {@code size} is the
+   * image's size, all of it hashed when re-read.
+   */
+  static void takenOnSeal(Map<String, Object> rep, String sealedBy, boolean rechecked, String against, long size) {
+    rep.put("verified", "the verified base's seal under the cluster key (sealed by " + sealedBy
+        + (rechecked ? "; its snapshot re-read and every chunk checked" + against + ")" : "); not re-read"));
+    rep.put("check", rechecked ? "passed" : "skipped");
+    rep.put("bytes_hashed", rechecked ? size : 0L);
   }
 }

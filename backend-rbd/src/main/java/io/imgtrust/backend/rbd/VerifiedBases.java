@@ -117,8 +117,9 @@ final class VerifiedBases {
       throws ImageTrustException {
     BaseLock lock = BaseLock.acquire(pool, name, lockWait);
     try {
-      if (pool.exists(name)) {
-        Optional<Base<R>> taken = accepted(name, check, lock);
+      Optional<RbdImage> existing = pool.openIfPresent(name);
+      if (existing.isPresent()) {
+        Optional<Base<R>> taken = accepted(name, existing.get(), check, lock);
         if (taken.isPresent()) {
           return taken.get();
         }
@@ -139,18 +140,18 @@ final class VerifiedBases {
   }
 
   /**
-   * Base {@code name} when its seal verifies under this host's key, is about the snapshot it is found on and passes
-   * {@code check} (and, with {@code recheck = always}, the snapshot holds its sealed chunk digests); else sets it aside
-   * (logged) and returns empty.
+   * Base {@code name} (open as {@code image}, which this closes) when its seal verifies under this host's key, is about
+   * the snapshot it is found on and passes {@code check} (and, with {@code recheck = always}, the snapshot holds its
+   * sealed chunk digests); else sets it aside (logged) and returns empty.
    *
    * @throws ImageTrustException {@code BAD_CONFIG} when it was sealed with another cluster key (left alone)
    */
-  private <R> Optional<Base<R>> accepted(String name, SealCheck check, BaseLock lock) throws ImageTrustException {
+  private <R> Optional<Base<R>> accepted(String name, RbdImage image, SealCheck check, BaseLock lock)
+      throws ImageTrustException {
     Optional<String> problem;
     BaseSeal seal = null;
     BaseRef found;
     String chunks = "";
-    RbdImage image = pool.open(name);
     try {
       String body = RbdImages.metadata(image, BaseSeal.BODY_KEY);
       Optional<BaseSeal> parsed = BaseSeal.parse(body);
