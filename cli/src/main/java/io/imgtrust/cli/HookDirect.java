@@ -18,16 +18,15 @@ final class HookDirect {
 
   /** Runs {@code args} when they are the hook's own command line and returns its exit status; otherwise empty. */
   static OptionalInt run(String[] args) {
-    Root root = new Root();
-    int at = 0;
-    if (args.length >= 2 && args[0].equals("--config") && args[1].startsWith("/")) {
-      root.config = Path.of(args[1]);
-      at = 2;
-    }
+    int at = args.length >= 2 && args[0].equals("--config") && args[1].startsWith("/") ? 2 : 0;
     int n = HookScript.COMMAND.size();
     int params = args.length - at - n;
     if (params < 3 || params > 4 || !Arrays.asList(args).subList(at, at + n).equals(HookScript.COMMAND)) {
       return OptionalInt.empty();
+    }
+    Root root = new Root();
+    if (at == 2) {
+      root.config = Path.of(args[1]);
     }
     try {
       return OptionalInt.of(Commands.hookQemu(root, args[at + n], args[at + n + 1], args[at + n + 2]));

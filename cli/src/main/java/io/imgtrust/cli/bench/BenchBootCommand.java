@@ -3,6 +3,7 @@ package io.imgtrust.cli.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imgtrust.cli.Output;
 import io.imgtrust.cli.command.HookReload;
+import io.imgtrust.cli.command.HookScript;
 import io.imgtrust.core.ImageTrustException;
 import io.imgtrust.core.Reason;
 import io.imgtrust.core.cache.CacheEntry;
@@ -39,8 +40,7 @@ final class BenchBootCommand extends BenchPart {
 
   @Override
   void requireServices() throws ImageTrustException {
-    String launcher = System.getenv("IMGTRUST_LAUNCHER");
-    if (launcher == null || !Files.isExecutable(Path.of(launcher))) {
+    if (HookScript.launcher().isEmpty()) {
       throw ImageTrustException.of(Reason.USAGE, "the hook runs the imgtrust launcher: run bench through ./imgtrust");
     }
     if (!Files.isWritable(HOOK.getParent().getParent())) {

@@ -25,28 +25,24 @@ final class BenchImportCommand extends BenchPart {
     Path config = BenchOptions.config(d, "imgtrust.conf", "");
     boolean ploop = Backends.providers(getClass().getClassLoader()).containsKey("ploop");
     Timings t = new Timings();
-    List<String[]> ratios = new ArrayList<>();
+    List<Goal> goals = new ArrayList<>();
     try (ImgtrustHost host = ImgtrustHost.open(ConfigLoader.load(config))) {
       for (String kind : List.of("random", "mostly-zero")) {
         CacheEntry e = opts.fill(host.cache(), d, kind);
-        addFlat(t, host, config, e, kind, d, ratios);
+        addFlat(t, host, config, e, kind, d, goals);
         if (ploop) {
-          addPloop(t, host, config, e, kind, d, ratios);
+          addPloop(t, host, config, e, kind, d, goals);
         }
       }
       t.run(opts.runs);
     }
     ObjectNode header = opts.header("import");
-    BenchReport r = new BenchReport("bench import: " + opts.sizeMib + " MiB images, medians of " + opts.runs
-        + " side-by-side rounds", t, header);
-    for (String[] q : ratios) {
-      r.ratio(q[0], q[1], Double.parseDouble(q[2]));
-    }
-    return r;
+    return new BenchReport("bench import: " + opts.sizeMib + " MiB images, medians of " + opts.runs
+        + " side-by-side rounds", t, header).goals(goals);
   }
 
   private static void addFlat(Timings t, ImgtrustHost host, Path config, CacheEntry e, String kind, Path d,
-      List<String[]> ratios) {
+      List<Goal> goals) {
     Path out = d.resolve("cp-" + kind);
     String jvm = kind + ": flat import, in JVM";
     String cpSync = kind + ": cp --sparse=always + sync";
@@ -58,12 +54,12 @@ final class BenchImportCommand extends BenchPart {
         List.of("cp", "--sparse=always", e.file().toString(), out.toString()), List.of("sync"))));
     t.add(cpSha, Timings.commands(removeAndSync(out), List.of(List.of("cp", e.file().toString(), out.toString()),
         List.of("sha256sum", out.toString()))));
-    ratios.add(new String[] {jvm, cpSync, kind.equals("random") ? "1.15" : "1.0"});
-    ratios.add(new String[] {jvm, cpSha, "0.35"});
+    goals.add(Goal.ratio(jvm, cpSync, kind.equals("random") ? 1.15 : 1.0));
+    goals.add(Goal.ratio(jvm, cpSha, 0.35));
   }
 
   private static void addPloop(Timings t, ImgtrustHost host, Path config, CacheEntry e, String kind, Path d,
-      List<String[]> ratios) {
+      List<Goal> goals) {
     Path out = d.resolve("qemu-" + kind + ".hds");
     String jvm = kind + ": ploop import, in JVM";
     String qemu = kind + ": qemu-img convert -O parallels";
@@ -72,7 +68,7 @@ final class BenchImportCommand extends BenchPart {
         spawn(host, config, Spawn.of("cmd-ploop-" + kind, e.imageId()).withImagesType("ploop")));
     t.add(qemu, Timings.commands(removeAndSync(out), List.of(List.of("qemu-img", "convert", "-f", "raw", "-O",
         "parallels", e.file().toString(), out.toString()))));
-    ratios.add(new String[] {jvm, qemu, "1.0"});
+    goals.add(Goal.ratio(jvm, qemu, 1.0));
   }
 
   static Timings.Step inJvm(ImgtrustHost host, Spawn spawn) {

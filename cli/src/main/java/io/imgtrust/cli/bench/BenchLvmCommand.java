@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
 final class BenchLvmCommand extends BenchPart {
   private static final List<String> KINDS = List.of("random", "mostly-zero");
   private static final String JVM = ": lvm import, in JVM";
+  private static final String CREATE_CONVERT = ": lvcreate + qemu-img convert -t none";
+  private static final String CONVERT = ": qemu-img convert -t none (LV made before)";
 
   @picocli.CommandLine.Mixin VolumeGroupOption vg = new VolumeGroupOption();
 
@@ -33,8 +35,8 @@ final class BenchLvmCommand extends BenchPart {
   List<Goal> goals() {
     List<Goal> goals = new ArrayList<>();
     for (String kind : KINDS) {
-      goals.add(Goal.ratio(kind + JVM, kind + ": lvcreate + qemu-img convert -t none", 1.0));
-      goals.add(Goal.ratio(kind + JVM, kind + ": qemu-img convert -t none (LV made before)", 1.0));
+      goals.add(Goal.ratio(kind + JVM, kind + CREATE_CONVERT, 1.0));
+      goals.add(Goal.ratio(kind + JVM, kind + CONVERT, 1.0));
     }
     return goals;
   }
@@ -68,8 +70,8 @@ final class BenchLvmCommand extends BenchPart {
     };
     t.add(kind + JVM,
         BenchImportCommand.inJvm(host, Spawn.of("bench-lvm-" + kind, e.imageId()).withImagesType("lvm")));
-    t.add(kind + ": lvcreate + qemu-img convert -t none", Timings.commands(removeLv, List.of(lvcreate, convert)));
-    t.add(kind + ": qemu-img convert -t none (LV made before)", Timings.commands(() -> {
+    t.add(kind + CREATE_CONVERT, Timings.commands(removeLv, List.of(lvcreate, convert)));
+    t.add(kind + CONVERT, Timings.commands(() -> {
       removeLv.run();
       Timings.exec(lvcreate);
       Timings.exec(List.of("sync"));

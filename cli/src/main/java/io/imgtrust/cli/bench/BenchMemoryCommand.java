@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,16 +64,16 @@ final class BenchMemoryCommand extends BenchPart {
         for (String type : types != null ? types : TYPES) {
           String row = row("spawn " + type, mib);
           if (missing.containsKey(type)) {
-            r.notMeasured(row, "MiB", GOAL_MIB, missing.get(type));
+            notMeasured(r, row, missing.get(type));
           } else {
             spawn(r, row, host, d, config, Spawn.of("mem-" + type + "-" + mib + "-" + tag, e.imageId())
                 .withImagesType(type));
           }
         }
         if (missing.containsKey(FETCH)) {
-          r.notMeasured(row(FETCH, mib), "MiB", GOAL_MIB, missing.get(FETCH));
+          notMeasured(r, row(FETCH, mib), missing.get(FETCH));
         } else {
-          fetch(r, row(FETCH, mib), d, fetchConfig, e.file());
+          fetch(r, row(FETCH, mib), fetchConfig, e.file());
         }
         Files.setPosixFilePermissions(e.file(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.delete(e.file());
@@ -85,15 +86,32 @@ final class BenchMemoryCommand extends BenchPart {
   private static void spawn(BenchReport r, String row, ImgtrustHost host, Path d, Path config, Spawn spawn)
       throws Exception {
     try {
-      r.atMost(row, peakMib(d, config, List.of("spawn", "--instance", spawn.instance(), "--image", spawn.imageId(),
-          "--images-type", spawn.imagesType().orElseThrow())), "MiB", GOAL_MIB);
-    } catch (InterruptedException x) {
-      throw x;
-    } catch (Exception x) {
-      r.notMeasured(row, "MiB", GOAL_MIB, "failed: " + x.getMessage());
+      record(r, row, () -> peakMib(d, config, List.of("spawn", "--instance", spawn.instance(), "--image",
+          spawn.imageId(), "--images-type", spawn.imagesType().orElseThrow())));
     } finally {
       host.remove(spawn, false);
     }
+  }
+
+  /** Measures one row's peak RSS in MiB. */
+  @FunctionalInterface
+  private interface Peak {
+    double mib() throws Exception;
+  }
+
+  /** Row {@code row} against the goal; a failed measurement is the row not measured, with why. */
+  private static void record(BenchReport r, String row, Peak peak) throws InterruptedException {
+    try {
+      r.atMost(row, peak.mib(), "MiB", GOAL_MIB);
+    } catch (InterruptedException x) {
+      throw x;
+    } catch (Exception x) {
+      notMeasured(r, row, "failed: " + x.getMessage());
+    }
+  }
+
+  private static void notMeasured(BenchReport r, String row, String why) {
+    r.notMeasured(row, "MiB", GOAL_MIB, why);
   }
 
   /** The config sections of the services that answer; those that do not go into {@code missing}, with why. */
@@ -122,25 +140,24 @@ final class BenchMemoryCommand extends BenchPart {
   }
 
   /**
-   * Peak RSS of {@code imgtrust cache fetch} of {@code image}, uploaded to Glance first, into an empty cache; a failure
-   * is the row not measured, with why. The fetched entry and the Glance image are removed either way.
+   * Peak RSS of {@code imgtrust cache fetch} of {@code image}, uploaded to Glance first, into the empty cache of
+   * {@code config} (in a directory of its own); a failure is the row not measured, with why. The fetched entry and
+   * the Glance image are removed either way.
    */
-  private void fetch(BenchReport r, String row, Path d, Path config, Path image) throws Exception {
-    String id = null;
+  private void fetch(BenchReport r, String row, Path config, Path image) throws Exception {
+    AtomicReference<String> id = new AtomicReference<>();
     try {
-      id = BenchFetchCommand.upload(glance.glance, image);
-      r.atMost(row, peakMib(d, config, List.of("cache", "fetch", id)), "MiB", GOAL_MIB);
-    } catch (InterruptedException x) {
-      throw x;
-    } catch (Exception x) {
-      r.notMeasured(row, "MiB", GOAL_MIB, "failed: " + x.getMessage());
+      record(r, row, () -> {
+        id.set(BenchFetchCommand.upload(glance.glance, image));
+        return peakMib(config.getParent(), config, List.of("cache", "fetch", id.get()));
+      });
     } finally {
-      Path fetched = d.resolve("fetch").resolve("instances");
+      Path fetched = config.getParent().resolve("instances");
       if (Files.exists(fetched)) {
         MoreFiles.deleteRecursively(fetched, RecursiveDeleteOption.ALLOW_INSECURE);
       }
-      if (id != null) {
-        BenchFetchCommand.delete(glance.glance, id);
+      if (id.get() != null) {
+        BenchFetchCommand.delete(glance.glance, id.get());
       }
     }
   }

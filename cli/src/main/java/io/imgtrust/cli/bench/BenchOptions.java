@@ -14,7 +14,8 @@ final class BenchOptions {
   @Option(names = "--runs", defaultValue = "5", description = "Timed rounds (default: ${DEFAULT-VALUE}).")
   int runs;
 
-  @Option(names = "--dir", description = "Work directory (default: a new one under /var/tmp, removed after).")
+  @Option(names = "--dir", converter = io.imgtrust.cli.AbsolutePath.class,
+      description = "Work directory (default: a new one under /var/tmp, removed after).")
   Path dir;
 
   /** Work done in a benchmark's directory. */
@@ -24,9 +25,7 @@ final class BenchOptions {
 
   /** Runs {@code work} in the work directory, removing a directory it made itself afterwards. */
   <T> T inWorkDir(Work<T> work) throws Exception {
-    // Absolute: it goes into the configs, whose paths must be.
-    Path d = dir != null ? Files.createDirectories(dir.toAbsolutePath())
-        : Files.createTempDirectory(Path.of("/var/tmp"), "bench-");
+    Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Path.of("/var/tmp"), "bench-");
     try {
       return work.run(d);
     } finally {

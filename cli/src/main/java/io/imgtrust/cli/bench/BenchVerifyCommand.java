@@ -65,9 +65,9 @@ final class BenchVerifyCommand extends BenchPart {
 
   /** How to start imgtrust as an operator would: the launcher script when known, else this jar. */
   static List<String> launcher() {
-    String script = System.getenv("IMGTRUST_LAUNCHER");
-    if (script != null && Files.isExecutable(Path.of(script))) {
-      return ImmutableList.of(script);
+    java.util.Optional<Path> script = io.imgtrust.cli.command.HookScript.launcher();
+    if (script.isPresent()) {
+      return ImmutableList.of(script.get().toString());
     }
     String jar = BenchVerifyCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath();
     return ImmutableList.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar);

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** Where the Ceph cluster of {@code bench rbd} is ({@code --ceph-conf}, {@code --pool}), and whether it answers. */
 final class CephOptions {
-  @Option(names = "--ceph-conf", paramLabel = "FILE", description = "Ceph configuration (default: "
+  @Option(names = "--ceph-conf", paramLabel = "FILE", converter = io.imgtrust.cli.AbsolutePath.class,
+      description = "Ceph configuration (default: "
       + "$IMGTRUST_CEPH_CONF, else /run/imgtrust-ceph/ceph.conf, where scripts/ceph-up.sh puts it).")
   Path cephConf;
 
@@ -27,7 +28,7 @@ final class CephOptions {
   /** The Ceph configuration: {@code --ceph-conf}, else {@code $IMGTRUST_CEPH_CONF}, else scripts/ceph-up.sh's. */
   Path conf() {
     if (cephConf != null) {
-      return cephConf.toAbsolutePath(); // it goes into a config, whose paths must be absolute
+      return cephConf;
     }
     String env = System.getenv("IMGTRUST_CEPH_CONF");
     return Path.of(env != null && !env.isEmpty() ? env : "/run/imgtrust-ceph/ceph.conf");

@@ -44,10 +44,8 @@ final class HookInstallCommand implements Callable<Integer> {
       throw ImageTrustException.of(Reason.USAGE, "--domains must be a shell pattern of letters, digits, '.', '_', "
           + "'-', '*' and '?' (at most 128), not '" + domains + "'");
     }
-    String launcher = System.getenv("IMGTRUST_LAUNCHER");
-    if (launcher == null || !Files.isExecutable(Path.of(launcher))) {
-      throw ImageTrustException.of(Reason.USAGE, "run hook install through the imgtrust launcher script");
-    }
+    Path launcher = HookScript.launcher().orElseThrow(
+        () -> ImageTrustException.of(Reason.USAGE, "run hook install through the imgtrust launcher script"));
     if (!io.imgtrust.core.spi.SpawnRequest.isPlainName(name)) {
       throw ImageTrustException.of(Reason.USAGE, "--name must be a plain file name (letters, digits, '.', '_', '-')");
     }
@@ -55,7 +53,7 @@ final class HookInstallCommand implements Callable<Integer> {
     String log = Logging.file(hook.root.loadConfig(), true).orElseThrow().toString();
     Path script = hooksDir.resolve("qemu.d").resolve(name);
     Files.createDirectories(script.getParent());
-    String body = HookScript.body(Path.of(launcher), hook.root.configFile(), domains);
+    String body = HookScript.body(launcher, hook.root.configFile(), domains);
     AtomicFiles.write(script, body.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
     String note = "libvirtd reads new hooks only at start or on SIGHUP: run `kill -HUP $(pidof libvirtd)` or "
         + "restart libvirtd";

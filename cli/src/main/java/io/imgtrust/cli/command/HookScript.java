@@ -20,6 +20,16 @@ public final class HookScript {
   private HookScript() {}
 
   /** True when {@code glob} is a domain pattern {@link #body} accepts: letters, digits, '.', '_', '-', '*', '?'. */
+  /**
+   * The imgtrust launcher script this process was started by ({@code $IMGTRUST_LAUNCHER}, which it sets), if it is
+   * an executable file: what a hook script runs.
+   */
+  public static java.util.Optional<Path> launcher() {
+    String launcher = System.getenv("IMGTRUST_LAUNCHER");
+    return launcher == null || !java.nio.file.Files.isExecutable(Path.of(launcher)) ? java.util.Optional.empty()
+        : java.util.Optional.of(Path.of(launcher));
+  }
+
   public static boolean isDomainPattern(String glob) {
     return GLOB.matcher(glob).matches();
   }

@@ -54,7 +54,7 @@ import picocli.CommandLine.ParentCommand;
 public final class DemoCommand implements Callable<Integer> {
   @ParentCommand Root root;
 
-  @Option(names = "--dir", paramLabel = "DIR",
+  @Option(names = "--dir", paramLabel = "DIR", converter = io.imgtrust.cli.AbsolutePath.class,
       description = "Work here (must not exist yet, or be empty). Default: a new directory under /tmp.")
   Path dir;
 
@@ -235,13 +235,13 @@ public final class DemoCommand implements Callable<Integer> {
       return Files.createTempDirectory("imgtrust-demo-", java.nio.file.attribute.PosixFilePermissions
           .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
     }
-    Path d = Files.createDirectories(dir.toAbsolutePath()); // it goes into the config, whose paths are absolute
-    try (var s = Files.list(d)) {
+    Files.createDirectories(dir);
+    try (var s = Files.list(dir)) {
       if (s.findAny().isPresent()) {
-        throw new IOException(d + " is not empty");
+        throw new IOException(dir + " is not empty");
       }
     }
-    return d;
+    return dir;
   }
 
   private void step(String line) {

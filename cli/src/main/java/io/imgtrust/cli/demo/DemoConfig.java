@@ -67,7 +67,7 @@ final class DemoConfig {
       l.addAll(List.of("images_volume_group = " + services.volumeGroup, "volume_clear = zero"));
     }
     if (services.cephConf != null) {
-      l.addAll(List.of("images_rbd_ceph_conf = " + services.cephConf.toAbsolutePath(), "rbd_user = admin",
+      l.addAll(List.of("images_rbd_ceph_conf = " + services.cephConf, "rbd_user = admin",
           "rbd_secret_uuid = " + secretUuid, "", "[rbd]", "mode = " + rbdMode, "cluster_key_file = " + clusterKey()));
     }
     if (services.glance != null) {

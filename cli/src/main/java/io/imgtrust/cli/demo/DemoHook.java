@@ -38,13 +38,13 @@ final class DemoHook implements AutoCloseable {
 
   /** Installs the hook for {@code config} when the demo runs through the launcher; empty otherwise. */
   static java.util.Optional<DemoHook> install(Path config, Consumer<String> step) throws Exception {
-    String launcher = System.getenv("IMGTRUST_LAUNCHER");
-    if (launcher == null || !Files.isWritable(SCRIPT.getParent().getParent())) {
+    java.util.Optional<Path> launcher = HookScript.launcher();
+    if (launcher.isEmpty() || !Files.isWritable(SCRIPT.getParent().getParent())) {
       step.accept("hook: skipped (needs root and the imgtrust launcher)");
       return java.util.Optional.empty();
     }
     Files.createDirectories(SCRIPT.getParent());
-    AtomicFiles.write(SCRIPT, HookScript.body(Path.of(launcher), config, "imgtrust-demo-*").getBytes(StandardCharsets.UTF_8),
+    AtomicFiles.write(SCRIPT, HookScript.body(launcher.get(), config, "imgtrust-demo-*").getBytes(StandardCharsets.UTF_8),
         "rwxr-xr-x");
     DemoHook h = new DemoHook(step);
     try {

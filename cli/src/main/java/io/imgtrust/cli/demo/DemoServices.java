@@ -18,7 +18,7 @@ final class DemoServices {
       description = "That Glance's file store directory, to show a byte flipped in the store refused.")
   Path glanceStore;
 
-  @Option(names = "--ceph-conf", paramLabel = "FILE",
+  @Option(names = "--ceph-conf", paramLabel = "FILE", converter = io.imgtrust.cli.AbsolutePath.class,
       description = "A Ceph cluster (client.admin in its config) for the rbd backend, import and clone mode.")
   Path cephConf;
 
